@@ -53,6 +53,8 @@ export class HubguardError extends Error {
   readonly location?: Location;
   readonly status: number;
   readonly userFault: boolean;
+  /** The message without its location. */
+  readonly text: string;
 
   constructor(code: ErrorCode, detail?: string, location?: Location, options?: { cause?: unknown }) {
     const base = ERRORS[code].message;
@@ -63,6 +65,7 @@ export class HubguardError extends Error {
     this.location = location;
     this.status = ERRORS[code].status;
     this.userFault = ERRORS[code].user;
+    this.text = text;
   }
 
   /** `file:line: field: message [HG_ERR_X]`, the form the CLI prints. */

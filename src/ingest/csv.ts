@@ -1,0 +1,95 @@
+import { HubguardError } from '../core/index.js';
+
+/** One CSV record with the 1-based line it starts on. */
+export interface CsvRow {
+  line: number;
+  cells: string[];
+}
+
+/**
+ * Parses CSV as RFC 4180 describes it (quoted fields, doubled quotes, CRLF or LF,
+ * newlines inside quotes), keeping the line each record starts on so every
+ * problem can be reported as file:line. Blank lines are skipped. A row with a
+ * different number of cells than the header is an error, not a guess.
+ */
+export function parseCsv(text: string, file: string): { header: string[]; headerLine: number; rows: CsvRow[] } {
+  const rows: CsvRow[] = [];
+  const n = text.length;
+  let i = 0;
+  let line = 1;
+  let header: string[] | undefined;
+  let headerLine = 1;
+  while (i < n) {
+    const startLine = line;
+    const cells: string[] = [];
+    let blank = true;
+    for (;;) {
+      let cell: string;
+      if (text.charCodeAt(i) === 34 /* " */) {
+        blank = false;
+        let j = i + 1;
+        let out = '';
+        for (;;) {
+          const q = text.indexOf('"', j);
+          if (q === -1) {
+            throw new HubguardError('HG_ERR_CSV', 'unterminated quoted field', { file, line: startLine });
+          }
+          const chunk = text.slice(j, q);
+          for (let k = chunk.indexOf('\n'); k !== -1; k = chunk.indexOf('\n', k + 1)) line++;
+          out += chunk;
+          if (text.charCodeAt(q + 1) === 34) {
+            out += '"';
+            j = q + 2;
+          } else {
+            i = q + 1;
+            break;
+          }
+        }
+        cell = out;
+        const c = text.charCodeAt(i);
+        if (i < n && c !== 44 && c !== 10 && c !== 13) {
+          throw new HubguardError('HG_ERR_CSV', 'unexpected character after a closing quote', { file, line });
+        }
+      } else {
+        let j = i;
+        while (j < n) {
+          const c = text.charCodeAt(j);
+          if (c === 44 || c === 10 || c === 13) break;
+          if (c === 34) throw new HubguardError('HG_ERR_CSV', 'quote inside an unquoted field', { file, line });
+          j++;
+        }
+        cell = text.slice(i, j);
+        if (cell.length) blank = false;
+        i = j;
+      }
+      cells.push(cell);
+      const c = text.charCodeAt(i);
+      if (c === 44) {
+        blank = false;
+        i++;
+        continue;
+      }
+      if (c === 13) i++;
+      if (text.charCodeAt(i) === 10) i++;
+      line++;
+      break;
+    }
+    if (blank) continue;
+    if (!header) {
+      header = cells.map((h) => h.trim());
+      headerLine = startLine;
+      continue;
+    }
+    if (cells.length !== header.length) {
+      throw new HubguardError('HG_ERR_CSV', `${cells.length} fields, the header has ${header.length}`, { file, line: startLine });
+    }
+    rows.push({ line: startLine, cells });
+  }
+  if (!header) throw new HubguardError('HG_ERR_CSV', 'empty file: a header row is required', { file, line: 1 });
+  return { header, headerLine, rows };
+}
+
+/** Quotes a value for CSV when it needs it. */
+export function csvCell(v: string): string {
+  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}

@@ -1,0 +1,5 @@
+import type { Importer } from './importer.js';
+import { workspaceImporter } from './workspace/importer.js';
+
+/** Every importer `hubguard import` offers files to. Later formats are added here. */
+export const IMPORTERS: readonly Importer[] = [workspaceImporter];

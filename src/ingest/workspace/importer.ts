@@ -1,0 +1,150 @@
+import { readFile } from 'node:fs/promises';
+import { extname, basename } from 'node:path';
+import { RECORD_KINDS, type RecordKind, type RecordKindName } from '../../core/index.js';
+import type { Candidate, CandidateBatch, Importer, ImportContext, InputFile } from '../importer.js';
+import { decodeText } from '../text.js';
+import { parseCsv } from '../csv.js';
+import { csvRowToObject, objectFields } from './coerce.js';
+import { parseJsonLocated, parseYamlLocated, type Located } from '../structured.js';
+
+const EXTS = new Set(['.csv', '.json', '.yaml', '.yml']);
+const BATCH = 5000;
+/** A combined workspace file holding several kinds, keyed by their file names. */
+const COMBINED = 'workspace';
+
+const kindOfFile = (name: string): RecordKind | undefined => {
+  const stem = basename(name, extname(name)).toLowerCase();
+  return RECORD_KINDS.find((k) => k.file === stem);
+};
+
+async function* chunked(kind: RecordKindName, items: Iterable<Candidate>): AsyncIterable<CandidateBatch> {
+  let batch: Candidate[] = [];
+  for (const c of items) {
+    batch.push(c);
+    if (batch.length >= BATCH) {
+      yield { kind, items: batch };
+      batch = [];
+    }
+  }
+  if (batch.length) yield { kind, items: batch };
+}
+
+function* csvCandidates(text: string, file: string, kind: RecordKind, ctx: ImportContext): Iterable<Candidate> {
+  const { header, headerLine, rows } = parseCsv(text, file);
+  const fields = objectFields(kind.schema);
+  let bad = false;
+  const seen = new Set<string>();
+  header.forEach((h, i) => {
+    if (!fields.has(h)) {
+      bad = true;
+      ctx.problem('HG_ERR_UNKNOWN_COLUMN', `unknown column "${h}" for ${kind.file}; known: ${[...fields.keys()].join(', ')}`, { file, line: headerLine, column: i + 1, field: h });
+    }
+    if (seen.has(h)) {
+      bad = true;
+      ctx.problem('HG_ERR_DUPLICATE_KEY', `column "${h}" appears twice`, { file, line: headerLine, column: i + 1, field: h });
+    }
+    seen.add(h);
+  });
+  for (const r of requiredFields(kind)) {
+    if (!seen.has(r)) {
+      bad = true;
+      ctx.problem('HG_ERR_MISSING_COLUMN', `required column "${r}" is missing`, { file, line: headerLine, field: r });
+    }
+  }
+  if (bad) return;
+  const problems: import('../../core/index.js').Problem[] = [];
+  for (const row of rows) {
+    const where = { file, line: row.line };
+    const value = csvRowToObject(header, row.cells, fields, where, problems);
+    for (const p of problems) ctx.problem(p.code, p.message, p.location);
+    problems.length = 0;
+    yield {
+      value,
+      location: where,
+      locate: (path) => {
+        const col = header.indexOf(String(path[0]));
+        return { file, line: row.line, ...(col >= 0 ? { column: col + 1 } : {}) };
+      },
+    };
+  }
+}
+
+/** Fields that must be present: those that fail validation when left out of an empty object. */
+function requiredFields(kind: RecordKind): string[] {
+  const r = kind.schema.safeParse({});
+  if (r.success) return [];
+  return r.error.issues.filter((i) => i.path.length === 1 && i.code === 'invalid_type').map((i) => String(i.path[0]));
+}
+
+function* structuredCandidates(doc: Located, file: string, kind: RecordKind, root: (string | number)[], list: unknown, ctx: ImportContext): Iterable<Candidate> {
+  if (!Array.isArray(list)) {
+    ctx.problem('HG_ERR_VALIDATION', `expected a list of ${kind.file} records`, doc.locate(root));
+    return;
+  }
+  for (let i = 0; i < list.length; i++) {
+    const path = [...root, i];
+    let loc: Candidate['location'] | undefined;
+    yield {
+      value: list[i],
+      get location() {
+        return (loc ??= doc.locate(path));
+      },
+      locate: (p) => doc.locate([...path, ...p]),
+    };
+  }
+}
+
+/**
+ * The workspace importer: files named after a record kind (`identities.csv`,
+ * `grants.yaml`, ...) or a combined `workspace.yaml|json` keyed by kind file names.
+ * See docs/workspace-format.md.
+ */
+export const workspaceImporter: Importer = {
+  name: 'workspace',
+  recognize(file) {
+    const ext = extname(file.name).toLowerCase();
+    if (!EXTS.has(ext)) return 0;
+    if (kindOfFile(file.name)) return 90;
+    if (basename(file.name, ext).toLowerCase() === COMBINED && ext !== '.csv') return 90;
+    return 0;
+  },
+  order(file) {
+    const k = kindOfFile(file.name);
+    return k ? RECORD_KINDS.indexOf(k) : -1;
+  },
+  async *read(file: InputFile, ctx: ImportContext) {
+    const bytes = await readFile(file.path);
+    const text = decodeText(bytes, file.path);
+    const ext = extname(file.name).toLowerCase();
+    const kind = kindOfFile(file.name);
+    if (ext === '.csv' && kind) {
+      yield* chunked(kind.name, csvCandidates(text, file.path, kind, ctx));
+      ctx.progress(file.size);
+      return;
+    }
+    const doc = ext === '.json' ? parseJsonLocated(text, file.path) : parseYamlLocated(text, file.path);
+    if (kind) {
+      const v = doc.value;
+      // A bare list, or an object holding the list under the kind's file name.
+      const keyed = v && typeof v === 'object' && !Array.isArray(v) && kind.file in v;
+      const list = keyed ? (v as Record<string, unknown>)[kind.file] : v;
+      yield* chunked(kind.name, structuredCandidates(doc, file.path, kind, keyed ? [kind.file] : [], list, ctx));
+    } else {
+      const v = doc.value;
+      if (!v || typeof v !== 'object' || Array.isArray(v)) {
+        ctx.problem('HG_ERR_VALIDATION', 'a workspace file must be a mapping of record kinds to lists', doc.locate([]));
+        return;
+      }
+      for (const key of Object.keys(v)) {
+        if (!RECORD_KINDS.some((k) => k.file === key)) {
+          ctx.problem('HG_ERR_UNKNOWN_COLUMN', `unknown record kind "${key}"; known: ${RECORD_KINDS.map((k) => k.file).join(', ')}`, doc.locate([key]));
+        }
+      }
+      for (const k of RECORD_KINDS) {
+        const list = (v as Record<string, unknown>)[k.file];
+        if (list !== undefined) yield* chunked(k.name, structuredCandidates(doc, file.path, k, [k.file], list, ctx));
+      }
+    }
+    ctx.progress(file.size);
+  },
+};
