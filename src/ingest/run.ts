@@ -96,7 +96,14 @@ export async function runImport(paths: readonly string[], sink: ImportSink, opts
   const importers = opts.importers ?? IMPORTERS;
   const maxProblems = opts.maxProblems ?? 1000;
   const problems: Problem[] = [];
+  const reportedAt = new Set<string>();
   const report = (code: ErrorCode, message: string, location: Location) => {
+    // One problem per field of a record: a cell that failed conversion is not reported again by the schema.
+    if (location.line !== undefined && location.field) {
+      const at = `${location.file}\u0000${location.line}\u0000${location.field}`;
+      if (reportedAt.has(at)) return;
+      reportedAt.add(at);
+    }
     if (problems.length < maxProblems) problems.push({ code, message, location });
     else if (problems.length === maxProblems) {
       problems.push({ code: 'HG_ERR_TOO_MANY_ERRORS', message: `more than ${maxProblems} problems; fix these first`, location });

@@ -1,6 +1,7 @@
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { HubguardError, type Location } from '../core/index.js';
 import { lineColumnAt } from './text.js';
+import { jsonErrorOffset } from './json-locate.js';
 
 /** A parsed JSON or YAML document that can say where any value in it is. */
 export interface Located {
@@ -50,10 +51,10 @@ export function parseJsonLocated(text: string, file: string): Located {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    const msg = (e as Error).message;
-    const m = /position (\d+)/.exec(msg);
-    const at = m ? lineColumnAt(text, Number(m[1])) : undefined;
-    throw new HubguardError('HG_ERR_JSON', msg.replace(/ in JSON at position \d+.*$/, ''), { file, ...at });
+    const off = jsonErrorOffset(text);
+    const at = lineColumnAt(text, off < 0 ? text.length : off);
+    const near = off >= 0 && off < text.length ? `unexpected ${JSON.stringify(text.slice(off, off + 12))}` : 'unexpected end of input';
+    throw new HubguardError('HG_ERR_JSON', near, { file, ...at }, { cause: e });
   }
   return { value, locate: locator(text, file) };
 }
