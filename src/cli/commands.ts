@@ -1,4 +1,8 @@
 import type { Command } from './context.js';
+import { startCommand } from './start.js';
+import { importCommand } from './import.js';
+import { findingsCommand } from './findings.js';
+import { demoCommand } from './demo.js';
 
 /** Every CLI command, in the order `hubguard --help` lists them. */
-export const COMMANDS: Command[] = [];
+export const COMMANDS: Command[] = [startCommand, importCommand, findingsCommand, demoCommand];
