@@ -13,12 +13,28 @@ export interface CsvRow {
  * different number of cells than the header is an error, not a guess.
  */
 export function parseCsv(text: string, file: string): { header: string[]; headerLine: number; rows: CsvRow[] } {
+  const it = csvRecords(text, file);
+  const first = it.next();
+  if (first.done) throw new HubguardError('HG_ERR_CSV', 'empty file: a header row is required', { file, line: 1 });
+  const header = first.value.cells.map((h) => h.trim());
   const rows: CsvRow[] = [];
+  for (const r of it) {
+    if (r.cells.length !== header.length) {
+      throw new HubguardError('HG_ERR_CSV', `${r.cells.length} fields, the header has ${header.length}`, { file, line: r.line });
+    }
+    rows.push(r);
+  }
+  return { header, headerLine: first.value.line, rows };
+}
+
+/**
+ * Streams the records of a CSV text (the header is the first), skipping blank
+ * lines, so a large file never becomes one big array of rows.
+ */
+export function* csvRecords(text: string, file: string): Generator<CsvRow> {
   const n = text.length;
   let i = 0;
   let line = 1;
-  let header: string[] | undefined;
-  let headerLine = 1;
   while (i < n) {
     const startLine = line;
     const cells: string[] = [];
@@ -75,18 +91,8 @@ export function parseCsv(text: string, file: string): { header: string[]; header
       break;
     }
     if (blank) continue;
-    if (!header) {
-      header = cells.map((h) => h.trim());
-      headerLine = startLine;
-      continue;
-    }
-    if (cells.length !== header.length) {
-      throw new HubguardError('HG_ERR_CSV', `${cells.length} fields, the header has ${header.length}`, { file, line: startLine });
-    }
-    rows.push({ line: startLine, cells });
+    yield { line: startLine, cells };
   }
-  if (!header) throw new HubguardError('HG_ERR_CSV', 'empty file: a header row is required', { file, line: 1 });
-  return { header, headerLine, rows };
 }
 
 /** Quotes a value for CSV when it needs it. */

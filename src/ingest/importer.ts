@@ -24,6 +24,17 @@ export interface Candidate {
 export interface CandidateBatch {
   kind: RecordKindName;
   items: Candidate[];
+  /**
+   * Merge semantics, for exports that describe only part of a record or a record
+   * other exports describe too (MFA registration details, roles and groups named
+   * by several exports). When set, a record whose key already exists (earlier in
+   * this import, or stored by an earlier one) gets only these fields updated and
+   * keeps the rest; a key repeated across merge batches of one import is not a
+   * duplicate. A record that does not exist yet is inserted whole, so every
+   * candidate must still be a complete record. `[]` means "insert if missing,
+   * otherwise leave as is". Absent: the record is replaced whole (the default).
+   */
+  merge?: string[];
 }
 
 /** What an importer may ask of the run it is part of. */

@@ -1,5 +1,6 @@
 import type { Importer } from './importer.js';
 import { workspaceImporter } from './workspace/importer.js';
+import { IDENTITY_IMPORTERS } from './identity/importers.js';
 
 /** Every importer `hubguard import` offers files to. Later formats are added here. */
-export const IMPORTERS: readonly Importer[] = [workspaceImporter];
+export const IMPORTERS: readonly Importer[] = [workspaceImporter, ...IDENTITY_IMPORTERS];

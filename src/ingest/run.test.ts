@@ -17,6 +17,14 @@ function memorySink(existing: Record<string, string[]> = {}) {
       writes.push(kind);
       for (const r of records) rows.set(`${kind}/${recordKind(kind).key(r as never)}`, r);
     },
+    async merge(kind, records, fields) {
+      writes.push(`${kind}+`);
+      for (const r of records) {
+        const id = `${kind}/${recordKind(kind).key(r as never)}`;
+        const old = rows.get(id) as Record<string, unknown> | undefined;
+        rows.set(id, old ? { ...old, ...Object.fromEntries(fields.filter((f) => f in r).map((f) => [f, (r as Record<string, unknown>)[f]])) } : r);
+      }
+    },
     async existing(kind: RecordKindName, keys) {
       const have = new Set(existing[kind] ?? []);
       return new Map(keys.filter((k) => have.has(k)).map((k) => [k, 't']));

@@ -10,6 +10,11 @@ import { IMPORTERS } from './registry.js';
 /** Where validated records go; the store implements it inside one transaction. */
 export interface ImportSink {
   write(kind: RecordKindName, records: object[]): Promise<void>;
+  /**
+   * Inserts records that do not exist yet; of those that do, updates only the
+   * named fields (see CandidateBatch.merge).
+   */
+  merge(kind: RecordKindName, records: object[], fields: readonly string[]): Promise<void>;
   /** Which of these keys already exist (from earlier imports), with their tenant. */
   existing(kind: RecordKindName, keys: string[]): Promise<Map<string, string>>;
 }
@@ -77,11 +82,16 @@ function zodProblems(c: Candidate, issues: readonly { code: string; path: Proper
   });
 }
 
-/** The values a reference field holds (one, several, or none). */
-function refValues(record: Record<string, unknown>, field: string): string[] {
-  const v = record[field];
-  if (v === undefined || v === null) return [];
-  return Array.isArray(v) ? v.map(String) : [String(v)];
+/** The file a key ordinal was defined in (fileStarts is ascending). */
+function fileOfOrdinal(fileStarts: readonly number[], ordinal: number): number {
+  let lo = 0;
+  let hi = fileStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (fileStarts[mid]! <= ordinal) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /**
@@ -131,12 +141,17 @@ export async function runImport(paths: readonly string[], sink: ImportSink, opts
   let bytesBefore = 0;
   let records = 0;
   const counts: ImportResult['counts'] = {};
-  // Natural key → packed (file index, line) of its first definition, per kind.
+  // Natural key → ordinal of its first definition, per kind. Ordinals stay small
+  // integers (no boxed numbers in a map of a million keys); lines and files are
+  // looked up from them only to report a duplicate.
   const seen = new Map<RecordKindName, Map<string, number>>(RECORD_KINDS.map((k) => [k.name, new Map()]));
+  const ordLines: number[] = [];
+  const fileStarts: number[] = [];
   const pending = new Map<string, { kind: RecordKindName; key: string; location: Location; field: string }>();
 
   for (let fi = 0; fi < plan.length; fi++) {
     const { file, importer } = plan[fi]!;
+    fileStarts.push(ordLines.length);
     const progress = (done: number) => opts.onProgress?.({ file: file.path, bytesDone: bytesBefore + done, bytesTotal, records });
     const ctx = { customer: opts.customer, progress, problem: report };
     try {
@@ -152,19 +167,24 @@ export async function runImport(paths: readonly string[], sink: ImportSink, opts
           }
           const rec = parsed.data as Record<string, unknown>;
           const key = kind.key(rec as never);
-          const line = c.location.line ?? 0;
           const prior = keys.get(key);
-          if (prior !== undefined) {
-            const pf = plan[Math.floor(prior / 2 ** 32)]!.file.path;
-            report('HG_ERR_DUPLICATE_KEY', `${kind.name} "${key}" is already defined at ${pf}:${prior % 2 ** 32}`, { ...c.location, field: 'id' });
+          if (prior !== undefined && !batch.merge) {
+            const pf = plan[fileOfOrdinal(fileStarts, prior)]!.file.path;
+            report('HG_ERR_DUPLICATE_KEY', `${kind.name} "${key}" is already defined at ${pf}:${ordLines[prior]}`, { ...c.location, field: 'id' });
             continue;
           }
-          keys.set(key, fi * 2 ** 32 + line);
+          if (prior === undefined) {
+            keys.set(key, ordLines.length);
+            ordLines.push(c.location.line ?? 0);
+          }
           checkRefs(kind, rec, c, seen, pending);
           valid.push(rec);
         }
         records += batch.items.length;
-        if (problems.length === 0 && valid.length) await sink.write(kind.name, valid);
+        if (problems.length === 0 && valid.length) {
+          if (batch.merge) await sink.merge(kind.name, valid, batch.merge);
+          else await sink.write(kind.name, valid);
+        }
         counts[kind.name] = (counts[kind.name] ?? 0) + valid.length;
       }
     } catch (e) {
@@ -176,7 +196,13 @@ export async function runImport(paths: readonly string[], sink: ImportSink, opts
   }
 
   await resolvePending(pending, seen, sink, report);
-  if (problems.length) throw new ValidationFailed(problems);
+  if (problems.length) {
+    // Report in reading order: by file as planned, then line and column.
+    const order = new Map(plan.map((p, i) => [p.file.path, i]));
+    const rank = (p: Problem) => order.get(p.location.file) ?? -1;
+    problems.sort((a, b) => rank(a) - rank(b) || (a.location.line ?? 0) - (b.location.line ?? 0) || (a.location.column ?? 0) - (b.location.column ?? 0));
+    throw new ValidationFailed(problems);
+  }
   return { counts, files: plan.map((p) => ({ path: p.file.path, importer: p.importer.name })), skipped };
 }
 
@@ -190,10 +216,15 @@ function checkRefs(
   for (const ref of kind.refs) {
     const to = typeof ref.to === 'function' ? ref.to(rec) : ref.to;
     if (!to) continue;
-    for (const v of refValues(rec, ref.field)) {
-      if (seen.get(to)!.has(v)) continue;
-      const id = `${to}\u0000${v}`;
-      if (!pending.has(id)) pending.set(id, { kind: to, key: v, location: { ...(c.locate?.([ref.field]) ?? c.location), field: ref.field }, field: ref.field });
+    const v = rec[ref.field];
+    if (v === undefined || v === null) continue;
+    const known = seen.get(to)!;
+    // A reference field holds one key or a list of them (backup.assets).
+    for (const key of Array.isArray(v) ? (v as unknown[]) : [v]) {
+      const k = String(key);
+      if (known.has(k)) continue;
+      const id = `${to}\u0000${k}`;
+      if (!pending.has(id)) pending.set(id, { kind: to, key: k, location: { ...(c.locate?.([ref.field]) ?? c.location), field: ref.field }, field: ref.field });
     }
   }
 }

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { extname, basename } from 'node:path';
-import { RECORD_KINDS, type RecordKind, type RecordKindName } from '../../core/index.js';
+import { HubguardError, RECORD_KINDS, type RecordKind, type RecordKindName } from '../../core/index.js';
 import type { Candidate, CandidateBatch, Importer, ImportContext, InputFile } from '../importer.js';
 import { decodeText } from '../text.js';
-import { parseCsv } from '../csv.js';
+import { csvRecords } from '../csv.js';
 import { csvRowToObject, objectFields } from './coerce.js';
 import { parseJsonLocated, parseYamlLocated, type Located } from '../structured.js';
 
@@ -30,7 +30,11 @@ async function* chunked(kind: RecordKindName, items: Iterable<Candidate>): Async
 }
 
 function* csvCandidates(text: string, file: string, kind: RecordKind, ctx: ImportContext): Iterable<Candidate> {
-  const { header, headerLine, rows } = parseCsv(text, file);
+  const records = csvRecords(text, file);
+  const first = records.next();
+  if (first.done) throw new HubguardError('HG_ERR_CSV', 'empty file: a header row is required', { file, line: 1 });
+  const header = first.value.cells.map((h) => h.trim());
+  const headerLine = first.value.line;
   const fields = objectFields(kind.schema);
   let bad = false;
   const seen = new Set<string>();
@@ -53,7 +57,10 @@ function* csvCandidates(text: string, file: string, kind: RecordKind, ctx: Impor
   }
   if (bad) return;
   const problems: import('../../core/index.js').Problem[] = [];
-  for (const row of rows) {
+  for (const row of records) {
+    if (row.cells.length !== header.length) {
+      throw new HubguardError('HG_ERR_CSV', `${row.cells.length} fields, the header has ${header.length}`, { file, line: row.line });
+    }
     const where = { file, line: row.line };
     const value = csvRowToObject(header, row.cells, fields, where, problems);
     for (const p of problems) ctx.problem(p.code, p.message, p.location);

@@ -1,0 +1,75 @@
+/**
+ * The import run in a worker thread: reading, parsing and validating files runs
+ * here while the main thread writes to the database, so an import uses two cores.
+ * Records cross the thread boundary already serialized (tenant, key, JSON), which
+ * is cheaper than structured cloning objects and is what the store writes anyway.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { recordKind, HubguardError, ValidationFailed, type RecordKindName } from '../core/index.js';
+import { runImport, type ImportOptions } from './run.js';
+import type { FromWorker, ToWorker, WorkerStart } from './worker-protocol.js';
+
+const port = parentPort!;
+const start = workerData as WorkerStart;
+/** Batches the main thread may hold unacknowledged: bounds memory when the database is the slower side. */
+const MAX_IN_FLIGHT = 4;
+
+let nextId = 1;
+const waiting = new Map<number, (value: unknown) => void>();
+let inFlight = 0;
+let drained: (() => void) | undefined;
+
+port.on('message', (m: ToWorker) => {
+  if (m.type === 'ack') {
+    inFlight--;
+    drained?.();
+    drained = undefined;
+  } else if (m.type === 'reply') {
+    waiting.get(m.id)?.(m.value);
+    waiting.delete(m.id);
+  }
+});
+
+const ask = <T>(msg: Omit<Extract<FromWorker, { id: number }>, 'id'>): Promise<T> =>
+  new Promise((resolve) => {
+    const id = nextId++;
+    waiting.set(id, resolve as (v: unknown) => void);
+    port.postMessage({ ...msg, id });
+  });
+
+const serialize = (kind: RecordKindName, records: object[]) => {
+  const key = recordKind(kind).key;
+  return records.map((r) => {
+    const rec = r as Record<string, unknown>;
+    return [String(kind === 'organization' ? rec.id : rec.tenant), key(r as never), JSON.stringify(r)] as [string, string, string];
+  });
+};
+
+const send = async (kind: RecordKindName, records: object[], merge?: readonly string[]) => {
+  while (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => (drained = r));
+  inFlight++;
+  port.postMessage({ type: 'rows', kind, rows: serialize(kind, records), merge } satisfies FromWorker);
+};
+
+const opts: ImportOptions = {
+  customer: start.customer,
+  onProgress: (p) => port.postMessage({ type: 'progress', progress: p } satisfies FromWorker),
+};
+
+try {
+  const result = await runImport(
+    start.paths,
+    {
+      write: (kind, records) => send(kind, records),
+      merge: (kind, records, fields) => send(kind, records, fields),
+      existing: async (kind, keys) => new Map(await ask<[string, string][]>({ type: 'existing', kind, keys })),
+    },
+    opts,
+  );
+  while (inFlight > 0) await new Promise<void>((r) => (drained = r));
+  port.postMessage({ type: 'done', result } satisfies FromWorker);
+} catch (e) {
+  if (e instanceof ValidationFailed) port.postMessage({ type: 'problems', problems: e.problems } satisfies FromWorker);
+  else if (e instanceof HubguardError) port.postMessage({ type: 'error', code: e.code, text: e.text, location: e.location } satisfies FromWorker);
+  else port.postMessage({ type: 'crash', message: e instanceof Error ? (e.stack ?? e.message) : String(e) } satisfies FromWorker);
+}
