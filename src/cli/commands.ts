@@ -3,6 +3,7 @@ import { startCommand } from './start.js';
 import { importCommand } from './import.js';
 import { findingsCommand } from './findings.js';
 import { demoCommand } from './demo.js';
+import { detectCommand } from './detect.js';
 
 /** Every CLI command, in the order `hubguard --help` lists them. */
-export const COMMANDS: Command[] = [startCommand, importCommand, findingsCommand, demoCommand];
+export const COMMANDS: Command[] = [startCommand, importCommand, findingsCommand, demoCommand, detectCommand];

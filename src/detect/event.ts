@@ -10,6 +10,11 @@ export interface AuthEvent {
   /** Source address, normalized (IPv6 lower-case, compressed; IPv4-mapped IPv6 unwrapped). */
   srcIp?: string;
   srcPort?: number;
+  /**
+   * Source named by host rather than address (sshd with `UseDNS yes`, a Windows
+   * workstation name in 4776, a PAM `rhost=` that is a name).
+   */
+  srcHost?: string;
   /** User as written in the log. */
   userRaw?: string;
   /** Normalized user: lower-case, `DOMAIN\user` and `user@domain` reduced to a comparable form. */
@@ -29,6 +34,12 @@ export interface AuthEvent {
   activity?: 'logon' | 'lockout' | 'password-change' | 'mfa';
   /** Set when one log line stands for several identical attempts (rsyslog "message repeated N times"). */
   repeat?: number;
+  /** Credential or protocol used: password, publickey, keyboard-interactive, kerberos, ntlm, ... */
+  method?: string;
+  /** Windows logon type (2 interactive, 3 network, 10 remote interactive, ...), when the source says. */
+  logonType?: number;
+  /** The vendor's own code or reason text behind `reason` (e.g. `0xC000006A`, `50126`, `INVALID_CREDENTIALS`). */
+  detail?: string;
   /** Where it came from: file, 1-based line, and the raw line (capped). */
   file: string;
   line: number;

@@ -200,7 +200,7 @@ export async function runImport(paths: readonly string[], sink: ImportSink, opts
     // Report in reading order: by file as planned, then line and column.
     const order = new Map(plan.map((p, i) => [p.file.path, i]));
     const rank = (p: Problem) => order.get(p.location.file) ?? -1;
-    problems.sort((a, b) => rank(a) - rank(b) || (a.location.line ?? 0) - (b.location.line ?? 0) || (a.location.column ?? 0) - (b.location.column ?? 0));
+    problems.sort((a, b) => rank(a) - rank(b) || (a.location.line ?? 0) - (b.location.line ?? 0) || (a.location.column ?? 1e9) - (b.location.column ?? 1e9));
     throw new ValidationFailed(problems);
   }
   return { counts, files: plan.map((p) => ({ path: p.file.path, importer: p.importer.name })), skipped };
