@@ -56,4 +56,19 @@ export default tseslint.config(
     },
   },
   ...layerRules,
+  {
+    // Tests may use the demo generator as a realistic model; production code may not.
+    files: ['src/engines/**/*.test.ts', 'src/detect/**/*.test.ts', 'src/ingest/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: ['store', 'server', 'cli', 'scale'].map((b) => ({
+            group: [`**/${b}/**`, `**/${b}`],
+            message: `tests of this layer must not import src/${b}`,
+          })),
+        },
+      ],
+    },
+  },
 );

@@ -1,4 +1,8 @@
 import type { Engine } from './engine.js';
+import { agreementsEngine } from './agreements/agreements.js';
+import { backupsEngine } from './backups/backups.js';
+import { loggingEngine } from './logging/logging.js';
+import { readinessEngine } from './readiness/readiness.js';
 
 /** Every engine `hubguard start` and `hubguard assess` run, in order. */
-export const ENGINES: readonly Engine[] = [];
+export const ENGINES: readonly Engine[] = [loggingEngine, backupsEngine, readinessEngine, agreementsEngine];
