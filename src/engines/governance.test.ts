@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isControlId } from '../catalog/catalog.js';
 import { RECORD_KINDS } from '../core/index.js';
-// The demo sits beside src/engines in the layer graph, so the layer rule bans the import for
-// engine code. This test is the one place it is needed: it checks that the engines find every
-// weakness the demo plants (and nothing else of those kinds), and nothing at run time imports it.
+// Checks that the engines find every weakness the demo plants (and nothing else of those kinds).
 import { DEMO_DEFAULTS, demoFlaws, generateDemo, type DemoFlaw, type FlawCode } from '../demo/index.js';
 import { agreementsEngine } from './agreements/agreements.js';
 import { build } from './agreements/testkit.js';

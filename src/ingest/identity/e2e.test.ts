@@ -64,7 +64,7 @@ describe('hubguard import of identity exports (runImport end to end)', () => {
     expect(await problemsOf(fx('graph-registration-details.json'), 'st-brigid-clinic', m)).toEqual([]);
     expect(m.get('identity', 'itadmin@stbrigid-clinic.example')).toMatchObject({ mfa: ['fido2', 'windows-hello'], privileged: true });
     expect(await problemsOf(fx('graph-role-definitions.json'), 'st-brigid-clinic', m)).toEqual([]);
-    expect(m.get('role', 'st-brigid-clinic/role/clinic-device-reader')).toMatchObject({ privilege: 'read' });
+    expect(m.get('role', 'st-brigid-clinic/role/custom-d5eec5e0-6992-4c6b-b430-0f833f1ab18a')).toMatchObject({ name: 'Clinic Device Reader', privilege: 'read' });
     expect(await problemsOf(fx('graph-users-keel.jsonl'), 'keel-law', m)).toEqual([]);
     expect(m.get('identity', 'p.marsh@keel-law.example')).toMatchObject({ tenant: 'keel-law', enabled: false });
   });
@@ -141,17 +141,32 @@ describe('bad identity exports through the import run', () => {
     expect(await problemsOf([WS, ...fx('broken/graph-groups-cycle.json')], 'st-brigid-clinic')).toEqual([]);
   });
 
-  it('reports malformed JSON, unknown roles and missing columns with their places, writing nothing', async () => {
+  it('reports an unknown role id at the assignment, and resolves custom roles the definitions export defines', async () => {
+    const p = await problemsOf([WS, ...fx('graph-users.json', 'broken/graph-role-assignments-unknown-role.json')], 'st-brigid-clinic');
+    expect(p).toEqual([
+      {
+        code: 'HG_ERR_DANGLING_REF',
+        message: 'no role "st-brigid-clinic/role/custom-00000000-1111-4222-8333-444444444444" in this import or in the database',
+        location: { file: join(FIXTURES, 'broken/graph-role-assignments-unknown-role.json'), line: 8, field: 'role' },
+      },
+    ]);
+    const dir = await mkdtemp(join(tmpdir(), 'hg-roles-'));
+    const custom = (await readFile(join(FIXTURES, 'broken/graph-role-assignments-unknown-role.json'), 'utf8')).replace('00000000-1111-4222-8333-444444444444', 'd5eec5e0-6992-4c6b-b430-0f833f1ab18a');
+    await writeFile(join(dir, 'role-assignments.json'), custom);
+    expect(await problemsOf([WS, ...fx('graph-users.json', 'graph-role-definitions.json'), join(dir, 'role-assignments.json')], 'st-brigid-clinic')).toEqual([]);
+  });
+
+  it('reports malformed JSON and missing columns with their places, writing nothing', async () => {
     const m = memorySink();
     const p = await problemsOf(
-      [WS, ...fx('broken/graph-users-malformed.json', 'broken/graph-role-assignments-unknown-role.json', 'broken/ad-users-missing-columns.csv', 'broken/gdap-access-assignments.json')],
+      [WS, ...fx('broken/graph-users-malformed.json', 'broken/graph-role-assignments-not-expanded.json', 'broken/ad-users-missing-columns.csv', 'broken/gdap-access-assignments.json')],
       'st-brigid-clinic',
       m,
     );
     expect(p.map((x) => [x.code, x.location.file.split('/').pop(), x.location.line ?? null]).sort((a, b) => String(a[1]).localeCompare(String(b[1])))).toEqual([
       ['HG_ERR_MISSING_COLUMN', 'ad-users-missing-columns.csv', 1],
       ['HG_ERR_VALIDATION', 'gdap-access-assignments.json', null],
-      ['HG_ERR_VALIDATION', 'graph-role-assignments-unknown-role.json', 8],
+      ['HG_ERR_MISSING_COLUMN', 'graph-role-assignments-not-expanded.json', 4],
       ['HG_ERR_JSON', 'graph-users-malformed.json', 7],
     ]);
     expect([...m.rows.keys()].filter((k) => !k.startsWith('organization/') && !k.startsWith('asset/'))).toEqual([]);

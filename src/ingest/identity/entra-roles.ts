@@ -207,10 +207,18 @@ export function customRole(id: string, name: string, actions: readonly string[])
   return { templateId: id.toLowerCase(), name, privilegedLabel: false, privilege: readOnly ? 'read' : 'admin', builtIn: false };
 }
 
+/**
+ * Key of a directory role: built-in roles by name (`<tenant>/role/global-administrator`),
+ * custom roles by definition id (`<tenant>/role/custom-<id>`), since an assignment
+ * names a custom role only by id.
+ */
+export const directoryRoleKey = (tenant: string, role: Pick<EntraRole, 'builtIn' | 'name' | 'templateId'>): string =>
+  role.builtIn ? roleKey(tenant, role.name) : `${tenant}/role/custom-${role.templateId.toLowerCase()}`;
+
 /** The role record of a directory role in a tenant. Every importer builds it here, so they agree field for field. */
 export function directoryRoleRecord(tenant: string, role: EntraRole): Record<string, unknown> {
   return {
-    id: roleKey(tenant, role.name),
+    id: directoryRoleKey(tenant, role),
     tenant,
     name: role.name,
     privilege: role.privilege,

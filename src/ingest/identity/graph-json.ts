@@ -18,26 +18,33 @@ export interface GraphCollection {
   contexts: string[];
 }
 
-/** Path depth to which lines are indexed: page / value / item and five levels inside it (GDAP roles sit four deep). */
-const MAX_DEPTH = 8;
+/** Depth indexed up front: page / value / entity. Deeper values are indexed per entity, when asked for. */
+const ENTITY_DEPTH = 3;
+/** Depth indexed inside one entity (GDAP roles sit four levels down). */
+const FIELD_DEPTH = 6;
 const SEP = '\u0000';
 
 /**
- * Line of every JSON value up to a depth, keyed by its path. A linear scan of
+ * Visits every JSON value of the value starting at `from`, up to a depth, with
+ * its path key, line and offset; stops when that value ends. A linear scan of
  * text already known to be valid JSON, so it never needs a second parser (and
  * never the YAML one, which is slow on large exports).
  */
-export function jsonLineIndex(text: string, firstLine = 1, maxDepth = MAX_DEPTH): Map<string, number> {
-  const out = new Map<string, number>();
-  const stack: { arr: boolean; idx: number; key: string; wantKey: boolean }[] = [];
+function scanJson(text: string, from: number, firstLine: number, maxDepth: number, visit: (key: string, line: number, offset: number) => void): void {
+  const stack: { arr: boolean; idx: number; key: string; wantKey: boolean; prefix: string }[] = [];
   let line = firstLine;
   const n = text.length;
-  const record = () => {
-    if (stack.length > maxDepth) return;
-    const k = stack.map((f) => (f.arr ? String(f.idx) : f.key)).join(SEP);
-    if (!out.has(k)) out.set(k, line);
+  const keyOf = () => {
+    const f = stack[stack.length - 1];
+    if (!f) return '';
+    const own = f.arr ? String(f.idx) : f.key;
+    return f.prefix === '' && stack.length === 1 ? own : `${f.prefix}${SEP}${own}`;
   };
-  for (let i = 0; i < n; i++) {
+  const record = (offset: number) => {
+    if (stack.length <= maxDepth) visit(keyOf(), line, offset);
+  };
+  let started = false;
+  for (let i = from; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === 10) {
       line++;
@@ -54,8 +61,11 @@ export function jsonLineIndex(text: string, firstLine = 1, maxDepth = MAX_DEPTH)
     }
     if (c === 125 || c === 93) {
       stack.pop();
+      if (stack.length === 0) return;
       continue;
     }
+    if (started && stack.length === 0) return;
+    started = true;
     if (c === 34) {
       let j = i + 1;
       while (j < n && text.charCodeAt(j) !== 34) j += text.charCodeAt(j) === 92 ? 2 : 1;
@@ -63,13 +73,13 @@ export function jsonLineIndex(text: string, firstLine = 1, maxDepth = MAX_DEPTH)
         const raw = text.slice(i + 1, j);
         top.key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
         top.wantKey = false;
-      } else record();
+      } else record(i);
       i = j;
       continue;
     }
-    record();
+    record(i);
     if (c === 123 || c === 91) {
-      stack.push({ arr: c === 91, idx: 0, key: '', wantKey: c === 123 });
+      stack.push({ arr: c === 91, idx: 0, key: '', wantKey: c === 123, prefix: stack.length ? keyOf() : '' });
       continue;
     }
     let j = i + 1;
@@ -80,6 +90,14 @@ export function jsonLineIndex(text: string, firstLine = 1, maxDepth = MAX_DEPTH)
     }
     i = j - 1;
   }
+}
+
+/** Line of every JSON value up to a depth, keyed by its path (keys and indexes joined by NUL). */
+export function jsonLineIndex(text: string, firstLine = 1, maxDepth = FIELD_DEPTH): Map<string, number> {
+  const out = new Map<string, number>();
+  scanJson(text, 0, firstLine, maxDepth, (k, line) => {
+    if (!out.has(k)) out.set(k, line);
+  });
   return out;
 }
 
@@ -92,11 +110,20 @@ function jsonError(text: string, file: string, firstLine = 1): HubguardError {
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
-/** A parsed JSON document (or one JSON line) with the lines of its values. */
+/** A parsed JSON document (or one JSON line) with the line and offset of its values down to the entities. */
 interface Doc {
   value: unknown;
-  lines: Map<string, number>;
+  text: string;
+  at: Map<string, { line: number; offset: number }>;
   firstLine: number;
+}
+
+function doc(value: unknown, text: string, firstLine: number): Doc {
+  const at = new Map<string, { line: number; offset: number }>();
+  scanJson(text, 0, firstLine, ENTITY_DEPTH, (k, line, offset) => {
+    if (!at.has(k)) at.set(k, { line, offset });
+  });
+  return { value, text, at, firstLine };
 }
 
 /** Parses a whole file as one JSON document, or as JSON lines (one page per line). */
@@ -104,11 +131,15 @@ function parseDocs(text: string, file: string): Doc[] {
   const body = text.replace(/^\uFEFF/, '');
   const start = body.search(/\S/);
   if (start < 0) throw new HubguardError('HG_ERR_JSON', 'empty file: expected a JSON response', { file, line: 1 });
+  let whole: unknown;
+  let ok = false;
   try {
-    return [{ value: JSON.parse(body), lines: jsonLineIndex(body), firstLine: 1 }];
+    whole = JSON.parse(body);
+    ok = true;
   } catch {
     // Not one document: JSON lines (each line a page), or malformed.
   }
+  if (ok) return [doc(whole, body, 1)];
   const lines = body.split('\n');
   const firstLine = lines.findIndex((l) => l.trim());
   let firstOk = false;
@@ -121,23 +152,40 @@ function parseDocs(text: string, file: string): Doc[] {
   const docs: Doc[] = [];
   lines.forEach((l, i) => {
     if (!l.trim()) return;
+    let v: unknown;
     try {
-      docs.push({ value: JSON.parse(l), lines: jsonLineIndex(l, i + 1), firstLine: i + 1 });
+      v = JSON.parse(l);
     } catch {
       throw jsonError(l, file, i + 1);
     }
+    docs.push(doc(v, l, i + 1));
   });
   return docs;
 }
 
-function locator(doc: Doc, file: string, prefix: readonly (string | number)[]) {
+/**
+ * Locates values of one entity: its own line from the document index, deeper
+ * values from an index of the entity's text built on first use.
+ */
+function locator(d: Doc, file: string, prefix: readonly (string | number)[]) {
+  const own = d.at.get(prefix.map(String).join(SEP));
+  let deep: Map<string, number> | undefined;
   return (path: readonly (string | number)[]): Location => {
-    const full = [...prefix, ...path].map(String);
-    for (let n = full.length; n >= 0; n--) {
-      const line = doc.lines.get(full.slice(0, n).join(SEP));
+    if (!own) return { file, line: d.firstLine };
+    if (path.length === 0) return { file, line: own.line };
+    if (!deep) {
+      const m = new Map<string, number>();
+      scanJson(d.text, own.offset, own.line, FIELD_DEPTH, (k, line) => {
+        if (!m.has(k)) m.set(k, line);
+      });
+      deep = m;
+    }
+    const keys = path.map(String);
+    for (let n = keys.length; n > 0; n--) {
+      const line = deep.get(keys.slice(0, n).join(SEP));
       if (line !== undefined) return { file, line };
     }
-    return { file, line: doc.firstLine };
+    return { file, line: own.line };
   };
 }
 
@@ -153,13 +201,13 @@ function locator(doc: Doc, file: string, prefix: readonly (string | number)[]) {
 export function readCollection(text: string, file: string, ctx: ParseContext, listKey = 'value'): GraphCollection {
   const items: GraphItem[] = [];
   const contexts: string[] = [];
-  const take = (doc: Doc, list: unknown, prefix: (string | number)[]) => {
+  const take = (d: Doc, list: unknown, prefix: (string | number)[]) => {
     if (!Array.isArray(list)) {
-      ctx.problem('HG_ERR_VALIDATION', `expected "${listKey}" to be a list of entities`, locator(doc, file, prefix)([]));
+      ctx.problem('HG_ERR_VALIDATION', `expected "${listKey}" to be a list of entities`, locator(d, file, prefix)([]));
       return;
     }
     list.forEach((v, i) => {
-      const at = locator(doc, file, [...prefix, i]);
+      const at = locator(d, file, [...prefix, i]);
       if (!isObject(v)) {
         ctx.problem('HG_ERR_VALIDATION', 'expected an object', at([]));
         return;
@@ -167,22 +215,22 @@ export function readCollection(text: string, file: string, ctx: ParseContext, li
       items.push({ value: v, location: at([]), locate: at });
     });
   };
-  const page = (doc: Doc, p: Record<string, unknown>, prefix: (string | number)[]) => {
+  const page = (d: Doc, p: Record<string, unknown>, prefix: (string | number)[]) => {
     const c = p['@odata.context'];
     if (typeof c === 'string') contexts.push(c);
-    take(doc, p[listKey], [...prefix, listKey]);
+    take(d, p[listKey], [...prefix, listKey]);
   };
-  for (const doc of parseDocs(text, file)) {
-    const v = doc.value;
+  for (const d of parseDocs(text, file)) {
+    const v = d.value;
     if (isObject(v)) {
-      if (listKey in v) page(doc, v, []);
-      else ctx.problem('HG_ERR_VALIDATION', `expected a collection response with a "${listKey}" list (see docs/identity-imports.md)`, { file, line: doc.firstLine });
+      if (listKey in v) page(d, v, []);
+      else ctx.problem('HG_ERR_VALIDATION', `expected a collection response with a "${listKey}" list (see docs/identity-imports.md)`, { file, line: d.firstLine });
     } else if (Array.isArray(v)) {
       const pages = v.length > 0 && v.every((p) => isObject(p) && listKey in p);
-      if (pages) v.forEach((p, i) => page(doc, p as Record<string, unknown>, [i]));
-      else take(doc, v, []);
+      if (pages) v.forEach((p, i) => page(d, p as Record<string, unknown>, [i]));
+      else take(d, v, []);
     } else {
-      ctx.problem('HG_ERR_VALIDATION', `expected a collection response with a "${listKey}" list`, { file, line: doc.firstLine });
+      ctx.problem('HG_ERR_VALIDATION', `expected a collection response with a "${listKey}" list`, { file, line: d.firstLine });
     }
   }
   return { items, contexts };

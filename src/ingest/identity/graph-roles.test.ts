@@ -58,13 +58,22 @@ describe('parseRoleAssignments', () => {
     expect(sp.merge).toEqual([]);
   });
 
-  it('reports an unknown role id at its line: custom roles need $expand=roleDefinition', () => {
+  it('names an unexpanded custom role by id, for the role definitions export to define, and counts it admin', () => {
     const { path, text } = fixture('broken/graph-role-assignments-unknown-role.json');
     const { ctx, problems } = collecting('st-brigid-clinic');
-    expect(parseRoleAssignments(text, path, ctx)).toEqual([]);
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatchObject({ code: 'HG_ERR_VALIDATION', location: { file: path, line: 8, field: 'roleDefinitionId' } });
-    expect(problems[0]!.message).toMatch(/unknown role definition id 00000000-1111-4222-8333-444444444444.*\$expand=roleDefinition/);
+    const recs = parseRoleAssignments(text, path, ctx);
+    expect(problems).toEqual([]);
+    expect(recs.map((r) => r.kind)).toEqual(['grant']);
+    expect(recs[0]!.value).toMatchObject({ role: 'st-brigid-clinic/role/custom-00000000-1111-4222-8333-444444444444', privilege: 'admin', tags: ['active', 'custom-role-unrated'] });
+    // A dangling role is reported where the export names it.
+    expect(recs[0]!.locate!(['role'])).toEqual({ file: path, line: 8 });
+  });
+
+  it('reports a roleDefinitionId that is no role id at its line', () => {
+    const { ctx, problems } = collecting('t');
+    const text = '{"value": [{"id": "a", "principal": {"@odata.type": "#microsoft.graph.user", "userPrincipalName": "a@x.example"},\n"roleDefinitionId": "Global Admin"}]}';
+    expect(parseRoleAssignments(text, 'f', ctx)).toEqual([]);
+    expect(problems).toMatchObject([{ code: 'HG_ERR_VALIDATION', location: { line: 2, field: 'roleDefinitionId' } }]);
   });
 
   it('reports an export without expanded principals once', () => {
@@ -108,7 +117,7 @@ describe('parseRoleDefinitions', () => {
     expect(recs.map((r) => [r.value.id, r.value.privilege, r.value.tags])).toEqual([
       ['st-brigid-clinic/role/global-administrator', 'global-admin', []],
       ['st-brigid-clinic/role/helpdesk-administrator', 'operator', []],
-      ['st-brigid-clinic/role/clinic-device-reader', 'read', ['custom']],
+      ['st-brigid-clinic/role/custom-d5eec5e0-6992-4c6b-b430-0f833f1ab18a', 'read', ['custom']],
     ]);
     expect(recs[0]!.merge).toEqual(['name', 'privilege', 'system', 'templateId']);
   });

@@ -1,7 +1,9 @@
-import { builtInRole, customRole, directoryRoleRecord, ROLE_MERGE, type EntraRole } from './entra-roles.js';
+import { builtInRole, customRole, directoryRoleKey, directoryRoleRecord, ROLE_MERGE, type EntraRole } from './entra-roles.js';
 import { odataType } from './graph-groups.js';
 import { readCollection, type GraphItem } from './graph-json.js';
 import { durationDays, entraGroupKey, obj, Once, requireTenant, str, toIso, type ParseContext, type ParsedRecord } from './records.js';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Actions a custom role allows (unifiedRoleDefinition.rolePermissions[].allowedResourceActions). */
 function allowedActions(def: Record<string, unknown>): string[] {
@@ -98,26 +100,29 @@ function assignmentRecords(
     ctx.problem('HG_ERR_MISSING_COLUMN', `assignment needs "id" and "roleDefinitionId"`, item.location);
     return [];
   }
-  const expanded = obj(a, 'roleDefinition');
-  const role = builtInRole(defId) ?? (expanded ? roleFromDefinition(expanded) : undefined);
-  if (!role) {
-    ctx.problem(
-      'HG_ERR_VALIDATION',
-      `unknown role definition id ${defId}: not a Microsoft Entra built-in role; export with $expand=roleDefinition so custom roles can be named and rated`,
-      { ...item.locate(['roleDefinitionId']), field: 'roleDefinitionId' },
-    );
+  if (!GUID.test(defId)) {
+    ctx.problem('HG_ERR_VALIDATION', `roleDefinitionId ${JSON.stringify(defId)} is not a role id`, { ...item.locate(['roleDefinitionId']), field: 'roleDefinitionId' });
     return [];
   }
+  const expanded = obj(a, 'roleDefinition');
+  const role = builtInRole(defId) ?? (expanded ? roleFromDefinition(expanded) : undefined);
   const principal = principalOf(tenant, item, ctx);
   if (!principal) return [];
   const out: ParsedRecord[] = [];
-  const roleRec = directoryRoleRecord(tenant, role);
-  if (once.first('role', String(roleRec.id))) out.push({ kind: 'role', value: roleRec, location: item.location, merge: ROLE_MERGE });
+  // A custom role that is not expanded is named by id only: its record comes from the role
+  // definitions export (this import or an earlier one), or the reference is reported as dangling.
+  // Until rated, the grant counts it as `admin`: overstating a role is safer than missing one.
+  const roleId = role ? directoryRoleKey(tenant, role) : directoryRoleKey(tenant, { builtIn: false, name: '', templateId: defId });
+  if (role) {
+    const roleRec = directoryRoleRecord(tenant, role);
+    if (once.first('role', roleId)) out.push({ kind: 'role', value: roleRec, location: item.location, merge: ROLE_MERGE });
+  }
   if (principal.record && once.first('identity', principal.key)) {
     out.push({ kind: 'identity', value: principal.record, location: item.location, merge: [] });
   }
   const scope = str(a, 'directoryScopeId') ?? '/';
   const tags = [mode === 'jit' ? 'pim-eligible' : 'active'];
+  if (!role) tags.push('custom-role-unrated');
   // A role scoped to an administrative unit or an app reaches part of the tenant; the grant keeps the scope.
   if (scope !== '/') tags.push(`scope:${scope}`);
   const memberType = str(a, 'memberType');
@@ -131,8 +136,8 @@ function assignmentRecords(
       principalKind: principal.kind,
       target: tenant,
       targetKind: 'organization',
-      privilege: role.privilege,
-      role: roleRec.id,
+      privilege: role?.privilege ?? 'admin',
+      role: roleId,
       mode,
       via: 'directory',
       ...(extra.grantedAt ? { grantedAt: extra.grantedAt } : {}),
@@ -158,7 +163,9 @@ function principalsExpanded(items: GraphItem[], ctx: ParseContext): boolean {
  * `--customer` tenant: principal → the tenant organization, via `directory`,
  * with the role and its privilege. Users are keyed by UPN (so the principal must
  * be expanded); groups by object id; service principals become service
- * identities. Unknown role ids are located problems (see docs).
+ * identities. A role id that is not built-in names a custom role: expanded
+ * (`$expand=roleDefinition`) it is rated here, otherwise the role definitions
+ * export must define it (see docs).
  */
 export function parseRoleAssignments(text: string, file: string, ctx: ParseContext): ParsedRecord[] {
   const tenant = requireTenant(ctx, file);
