@@ -1,5 +1,6 @@
 import { allTenants, RECORD_KINDS } from '../core/index.js';
-import { runImport, type ImportResult } from '../ingest/run.js';
+import type { ImportResult } from '../ingest/run.js';
+import { runImportInWorker } from '../ingest/worker-host.js';
 import type { Repository } from '../store/repository.js';
 import { DB_OPTION, parseCommandArgs } from './args.js';
 import { type CliContext, type Command, println } from './context.js';
@@ -24,10 +25,12 @@ export async function importPaths(
   const t0 = performance.now();
   try {
     const result = await repo.transaction(async (tx) => {
-      const r = await runImport(
+      // Files are read and validated in a worker thread while this thread writes.
+      const r = await runImportInWorker(
         paths,
         {
-          write: (kind, records) => tx.upsertRecords(scope, kind, records),
+          rows: (kind, rows, merge) =>
+            merge ? tx.mergeRecords(scope, kind, rows.map((row) => JSON.parse(row[2]) as object), merge) : tx.upsertSerialized(scope, kind, rows),
           existing: (kind, keys) => tx.existingKeys(scope, kind, keys),
         },
         { customer: opts.customer, onProgress: (p) => bar.update(p.bytesDone, p.bytesTotal, p.records, 'records') },

@@ -19,10 +19,9 @@ export function runImportInWorker(
   sink: RowSink,
   opts: { customer?: string; onProgress?: (p: ImportProgress) => void } = {},
 ): Promise<ImportResult> {
-  const url = new URL(`./worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url);
-  // Running from TypeScript sources (tsx, tests): the worker needs the same loader.
-  const execArgv = url.pathname.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  const worker = new Worker(url, { workerData: { paths, customer: opts.customer } satisfies WorkerStart, execArgv });
+  // From TypeScript sources (tsx, tests) the worker boots through a shim that registers tsx.
+  const url = new URL(import.meta.url.endsWith('.ts') ? './worker-boot.mjs' : './worker.js', import.meta.url);
+  const worker = new Worker(url, { workerData: { paths, customer: opts.customer } satisfies WorkerStart });
   const post = (m: ToWorker) => worker.postMessage(m);
   return new Promise<ImportResult>((resolve, reject) => {
     let queue = Promise.resolve();

@@ -18,17 +18,30 @@ export interface GraphCollection {
   contexts: string[];
 }
 
-/** Depth indexed up front: page / value / entity. Deeper values are indexed per entity, when asked for. */
+/** Deepest entity: page / value / entity. Deeper values are indexed per entity, when asked for. */
 const ENTITY_DEPTH = 3;
-/** Depth indexed inside one entity (GDAP roles sit four levels down). */
+/** Depth indexed inside one entity (a GDAP role sits five keys down: accessAssignments/i/accessDetails/unifiedRoles/j). */
 const FIELD_DEPTH = 6;
 const SEP = '\u0000';
 
+/** End (index of the closing quote) of the JSON string opening at `i`. JSON strings hold no raw newline. */
+function stringEnd(text: string, i: number): number {
+  let j = text.indexOf('"', i + 1);
+  while (j > 0) {
+    let k = j - 1;
+    while (text.charCodeAt(k) === 92) k--;
+    if ((j - k) % 2 === 1) return j; // an even number of backslashes: the quote is not escaped
+    j = text.indexOf('"', j + 1);
+  }
+  return text.length;
+}
+
 /**
  * Visits every JSON value of the value starting at `from`, up to a depth, with
- * its path key, line and offset; stops when that value ends. A linear scan of
- * text already known to be valid JSON, so it never needs a second parser (and
- * never the YAML one, which is slow on large exports).
+ * its path key, line and offset; stops when that value ends. Containers deeper
+ * than the depth are skipped by counting brackets. A linear scan of text
+ * already known to be valid JSON, so it never needs a second parser (and never
+ * the YAML one, which is slow on large exports).
  */
 function scanJson(text: string, from: number, firstLine: number, maxDepth: number, visit: (key: string, line: number, offset: number) => void): void {
   const stack: { arr: boolean; idx: number; key: string; wantKey: boolean; prefix: string }[] = [];
@@ -38,10 +51,7 @@ function scanJson(text: string, from: number, firstLine: number, maxDepth: numbe
     const f = stack[stack.length - 1];
     if (!f) return '';
     const own = f.arr ? String(f.idx) : f.key;
-    return f.prefix === '' && stack.length === 1 ? own : `${f.prefix}${SEP}${own}`;
-  };
-  const record = (offset: number) => {
-    if (stack.length <= maxDepth) visit(keyOf(), line, offset);
+    return stack.length === 1 ? own : `${f.prefix}${SEP}${own}`;
   };
   let started = false;
   for (let i = from; i < n; i++) {
@@ -67,19 +77,31 @@ function scanJson(text: string, from: number, firstLine: number, maxDepth: numbe
     if (started && stack.length === 0) return;
     started = true;
     if (c === 34) {
-      let j = i + 1;
-      while (j < n && text.charCodeAt(j) !== 34) j += text.charCodeAt(j) === 92 ? 2 : 1;
+      const j = stringEnd(text, i);
       if (top && !top.arr && top.wantKey) {
         const raw = text.slice(i + 1, j);
         top.key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
         top.wantKey = false;
-      } else record(i);
+      } else if (stack.length <= maxDepth) visit(keyOf(), line, i);
       i = j;
       continue;
     }
-    record(i);
+    if (stack.length <= maxDepth) visit(keyOf(), line, i);
     if (c === 123 || c === 91) {
-      stack.push({ arr: c === 91, idx: 0, key: '', wantKey: c === 123, prefix: stack.length ? keyOf() : '' });
+      if (stack.length < maxDepth) {
+        stack.push({ arr: c === 91, idx: 0, key: '', wantKey: c === 123, prefix: keyOf() });
+        continue;
+      }
+      // Deeper than indexed: skip the container, counting its lines.
+      let depth = 0;
+      for (; i < n; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 34) i = stringEnd(text, i);
+        else if (d === 10) line++;
+        else if (d === 123 || d === 91) depth++;
+        else if ((d === 125 || d === 93) && --depth === 0) break;
+      }
+      if (stack.length === 0) return;
       continue;
     }
     let j = i + 1;
@@ -89,6 +111,7 @@ function scanJson(text: string, from: number, firstLine: number, maxDepth: numbe
       j++;
     }
     i = j - 1;
+    if (stack.length === 0) return;
   }
 }
 
@@ -118,16 +141,23 @@ interface Doc {
   firstLine: number;
 }
 
-function doc(value: unknown, text: string, firstLine: number): Doc {
+/**
+ * Indexes a document down to its entities only — one page (`value`/i: depth 2),
+ * an array of pages (depth 3) or a bare array (depth 1) — so that the fields
+ * of a large export are skipped, not indexed.
+ */
+function doc(value: unknown, text: string, firstLine: number, listKey: string): Doc {
+  const pages = Array.isArray(value) && value.length > 0 && value.every((p) => isObject(p) && listKey in p);
+  const depth = isObject(value) ? 2 : pages ? ENTITY_DEPTH : 1;
   const at = new Map<string, { line: number; offset: number }>();
-  scanJson(text, 0, firstLine, ENTITY_DEPTH, (k, line, offset) => {
+  scanJson(text, 0, firstLine, depth, (k, line, offset) => {
     if (!at.has(k)) at.set(k, { line, offset });
   });
   return { value, text, at, firstLine };
 }
 
 /** Parses a whole file as one JSON document, or as JSON lines (one page per line). */
-function parseDocs(text: string, file: string): Doc[] {
+function parseDocs(text: string, file: string, listKey: string): Doc[] {
   const body = text.replace(/^\uFEFF/, '');
   const start = body.search(/\S/);
   if (start < 0) throw new HubguardError('HG_ERR_JSON', 'empty file: expected a JSON response', { file, line: 1 });
@@ -139,7 +169,7 @@ function parseDocs(text: string, file: string): Doc[] {
   } catch {
     // Not one document: JSON lines (each line a page), or malformed.
   }
-  if (ok) return [doc(whole, body, 1)];
+  if (ok) return [doc(whole, body, 1, listKey)];
   const lines = body.split('\n');
   const firstLine = lines.findIndex((l) => l.trim());
   let firstOk = false;
@@ -158,7 +188,7 @@ function parseDocs(text: string, file: string): Doc[] {
     } catch {
       throw jsonError(l, file, i + 1);
     }
-    docs.push(doc(v, l, i + 1));
+    docs.push(doc(v, l, i + 1, listKey));
   });
   return docs;
 }
@@ -220,7 +250,7 @@ export function readCollection(text: string, file: string, ctx: ParseContext, li
     if (typeof c === 'string') contexts.push(c);
     take(d, p[listKey], [...prefix, listKey]);
   };
-  for (const d of parseDocs(text, file)) {
+  for (const d of parseDocs(text, file, listKey)) {
     const v = d.value;
     if (isObject(v)) {
       if (listKey in v) page(d, v, []);

@@ -67,8 +67,12 @@ const graph = (ctxRe: RegExp, keys: (s: Sniff) => boolean) => (s: Sniff): number
   return keys(s) ? 75 : 0;
 };
 
-/** Microsoft Graph /users with signInActivity. */
-export const graphUsersImporter = importer('graph-users', 1, true, graph(/#users(\(|$)/, (s) =>
+/**
+ * Microsoft Graph /users with signInActivity. Ordered just after workspace
+ * identity files (order 1): its records merge, so a hand-written identity of the
+ * same key must be defined first.
+ */
+export const graphUsersImporter = importer('graph-users', 1.5, true, graph(/#users(\(|$)/, (s) =>
   has(s, 'userPrincipalName', 'accountEnabled') && lacks(s, 'methodsRegistered', 'roleDefinitionId', 'securityEnabled', 'groupTypes', 'principal', 'members')), parseGraphUsers);
 
 /** Microsoft Graph /reports/authenticationMethods/userRegistrationDetails. */
