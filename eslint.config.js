@@ -45,7 +45,7 @@ const layerRules = LAYERS.map((layer) => {
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'data/', 'web/dist/', 'coverage/', '.bench/'] },
+  { ignores: ['node_modules/', '.scratch/', 'dist/', 'data/', 'web/dist/', 'coverage/', '.bench/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -6,7 +6,7 @@
  */
 import { allTenants, HubguardError, privilegeRank, type Privilege } from '../core/index.js';
 import {
-  blastRadius, buildAccessGraph, chokepoints, describeWhatIf, formatPath, hubSources, indexAfter, nodeRef, parseWhatIf, planWhatIf,
+  blastRadius, buildAccessGraph, chokepoints, describeWhatIf, formatPath, hubSources, indexAfter, nodeRef, parseWhatIf, planWhatIf, privilegeName,
   whatIf, type AccessGraph, type Attacker, type BlastRadius, type Chokepoint, type WhatIfResult,
 } from '../engines/access/index.js';
 import { DB_OPTION, intOption, parseCommandArgs } from './args.js';
@@ -37,7 +37,7 @@ export function resolveSource(g: AccessGraph, id: string, kind?: string): number
     .filter((k) => kind === undefined || k === kind || (k === 'asset' && kind === 'tool'))
     .map((k) => [k, g.lookup(k, id)] as const)
     .filter((x): x is readonly [(typeof x)[0], number] => x[1] !== undefined);
-  if (found.length === 0) throw new HubguardError('HG_ERR_VALIDATION', `no identity, group or tool "${id}" (ids are the record keys, e.g. ana@harbor-it.example)`);
+  if (found.length === 0) throw new HubguardError('HG_ERR_VALIDATION', `no identity, group or tool "${id}" (give the record key of an identity, a group or an MSP tool)`);
   if (found.length > 1) throw new HubguardError('HG_ERR_USAGE', `"${id}" is both ${found.map(([k]) => `a ${k}`).join(' and ')}: add --kind`);
   return found[0]![1];
 }
@@ -45,10 +45,18 @@ export function resolveSource(g: AccessGraph, id: string, kind?: string): number
 const endpointText = (r: { endpoints: number; declaredEndpoints: number }) =>
   r.declaredEndpoints > r.endpoints ? `${n(r.endpoints)} endpoints (${n(r.declaredEndpoints)} declared by tools)` : `${n(r.endpoints)} endpoints`;
 
+/** Who the radius is computed for, in words. */
+export function attackerText(a: Attacker): string {
+  if (a.standingOnly && a.passwordOnly) return ' for an attacker with passwords and standing access only';
+  if (a.standingOnly) return ' for an attacker with standing access only';
+  if (a.passwordOnly) return ' for an attacker with passwords only';
+  return '';
+}
+
 function printRadius(r: BlastRadius, ctx: CliContext, assets: boolean): void {
   println(
     ctx.stdout,
-    `Blast radius of ${r.source.name} (${r.source.kind} ${r.source.id}): ${n(r.customers)} customer(s), ${endpointText(r)}, ${n(r.assets)} asset(s)` +
+    `Blast radius of ${r.source.name} (${r.source.kind} ${r.source.id})${attackerText(r.attacker)}: ${n(r.customers)} customer(s), ${endpointText(r)}, ${n(r.assets)} asset(s)` +
       `${r.maxPrivilege ? `, highest privilege ${r.maxPrivilege}` : ''}`,
   );
   if (!r.reached.length) {
@@ -78,7 +86,7 @@ function printRanking(rows: readonly Chokepoint[], total: number, ctx: CliContex
 function printWhatIf(w: WhatIfResult, ctx: CliContext): void {
   const line = (s: WhatIfResult['before']) => `${n(s.customers)} customer(s), ${n(Math.max(s.endpoints, s.declaredEndpoints))} endpoints, ${n(s.assets)} asset(s)`;
   println(ctx.stdout, `What if: ${describeWhatIf(w.change)}`);
-  println(ctx.stdout, `Radius of ${w.source.name} (${w.source.kind} ${w.source.id}): ${line(w.before)} → ${line(w.after)}`);
+  println(ctx.stdout, `Radius of ${w.source.name} (${w.source.kind} ${w.source.id})${attackerText(w.attacker)}: ${line(w.before)} → ${line(w.after)}`);
   if (!w.changed.length) {
     println(ctx.stdout, 'No customer changes.');
     return;
@@ -151,11 +159,19 @@ export const blastRadiusCommand: Command = {
       println(ctx.stdout, `What if: ${describeWhatIf(plan.change)}\n`);
       if (!shown.length) println(ctx.stdout, 'No hub principal or tool changes.');
       else {
+        const priv = (r: number) => (r < 0 ? '-' : privilegeName(r));
         println(
           ctx.stdout,
           renderTable(
-            ['principal / tool', 'kind', 'customers', 'endpoints', 'assets'],
-            shown.map((r) => [r.source.name, r.source.kind, `${n(r.customers)} → ${n(r.after.customers)}`, `${n(Math.max(r.endpoints, r.declaredEndpoints))} → ${n(Math.max(r.after.endpoints, r.after.declaredEndpoints))}`, `${n(r.assets)} → ${n(r.after.assets)}`]),
+            ['principal / tool', 'kind', 'customers', 'endpoints', 'assets', 'highest privilege'],
+            shown.map((r) => [
+              r.source.name,
+              r.source.kind,
+              `${n(r.customers)} → ${n(r.after.customers)}`,
+              `${n(Math.max(r.endpoints, r.declaredEndpoints))} → ${n(Math.max(r.after.endpoints, r.after.declaredEndpoints))}`,
+              `${n(r.assets)} → ${n(r.after.assets)}`,
+              `${r.maxPrivilege ?? '-'} → ${priv(r.after.maxRank)}`,
+            ]),
           ),
         );
       }

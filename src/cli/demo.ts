@@ -6,12 +6,15 @@ import { type CliContext, type Command, println } from './context.js';
 
 const USAGE = 'hubguard demo [--customers N] [--seed S] [--now YYYY-MM-DD] <dir>';
 
-/** Kinds written as YAML: nested and read by people; everything else is CSV. */
-const YAML_KINDS = ['agreement', 'irPlan'] as const;
+/**
+ * Agreements hold a nested responsibility matrix, so they are written as JSON
+ * (fast to read at any size); every other kind is CSV.
+ */
+const FORMATS = { agreement: 'json' } as const;
 
 /** Writes the demo workspace to a folder; returns the rows written per file. */
 export async function writeDemo(dir: string, customers: number, seed: number, now: Date): Promise<Record<string, number>> {
-  return writeWorkspace(dir, generateDemo({ customers, seed, now }), YAML_KINDS);
+  return writeWorkspace(dir, generateDemo({ customers, seed, now }), FORMATS);
 }
 
 /** Today at midnight UTC: demo data is dated relative to it, and stays the same all day. */

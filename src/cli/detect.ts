@@ -162,9 +162,12 @@ export function createDetectCommand(deps: DetectDeps = {}): Command {
       }
       if (!values.follow) inputs = await orderInputs(inputs, values.format, deps.pipeline?.registry);
       const sinks = [...((await deps.sinks?.(ctx)) ?? [])];
-      if (values.json && values.follow) {
-        // Live: every opened alert and its throttled updates, one JSON object a line; a later line with the same id supersedes.
-        sinks.push({ write: (e) => println(ctx.stdout, JSON.stringify(e.alert)) });
+      if (values.json) {
+        // One JSON object a line. Live (--follow): every opened alert, its throttled updates and its
+        // final state, a later line with the same id superseding the earlier. On files: each alert
+        // once, in its final state, as it closes, so that memory does not hold them all.
+        const live = values.follow;
+        sinks.push({ write: (e) => (live || e.type === 'closed' ? println(ctx.stdout, JSON.stringify(e.alert)) : undefined) });
       }
       const totalBytes = inputs.reduce((s, i) => s + (i.size ?? 0), 0);
       const bar = new ProgressBar(ctx.stderr, ctx.interactive && !values.follow && files.length > 0 && totalBytes > 0, 'detecting');
@@ -177,6 +180,8 @@ export function createDetectCommand(deps: DetectDeps = {}): Command {
         tenant: values.tenant,
         privileged,
         sinks,
+        // JSON lines stream out as alerts close; only the table needs them kept.
+        alertLimits: values.json ? { maxKept: 0 } : undefined,
         onProgress: (c, raw) => bar.update(doneBytes + raw, totalBytes, c.lines, 'lines'),
       });
       const onSignal = (): void => stop.abort();
@@ -200,11 +205,12 @@ export function createDetectCommand(deps: DetectDeps = {}): Command {
       }
       const { alerts, counters } = await pipeline.finish();
       const seconds = (performance.now() - t0) / 1000;
+      const raised = Object.values(counters.alerts).reduce((s, v) => s + v, 0);
       for (const f of counters.fileErrors) println(ctx.stderr, `hubguard: ${f.error.toString()}`);
-      if (values.json && !values.follow) for (const a of alerts) println(ctx.stdout, JSON.stringify(a));
-      else if (!values.json && alerts.length) println(ctx.stdout, alertTable(alerts));
-      for (const l of summary(counters, seconds, alerts.length)) println(ctx.stderr, l);
-      if (alerts.length) return EXIT_ALERTS;
+      if (!values.json && alerts.length) println(ctx.stdout, alertTable(alerts));
+      if (!values.json && alerts.length < raised) println(ctx.stderr, `(${n(raised - alerts.length)} more alerts not listed; use --json for all)`);
+      for (const l of summary(counters, seconds, raised)) println(ctx.stderr, l);
+      if (raised) return EXIT_ALERTS;
       return counters.fileErrors.length ? 1 : 0;
     },
   };

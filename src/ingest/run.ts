@@ -220,13 +220,21 @@ function checkRefs(
     if (v === undefined || v === null) continue;
     const known = seen.get(to)!;
     // A reference field holds one key or a list of them (backup.assets).
-    for (const key of Array.isArray(v) ? (v as unknown[]) : [v]) {
-      const k = String(key);
-      if (known.has(k)) continue;
-      const id = `${to}\u0000${k}`;
-      if (!pending.has(id)) pending.set(id, { kind: to, key: k, location: { ...(c.locate?.([ref.field]) ?? c.location), field: ref.field }, field: ref.field });
-    }
+    if (Array.isArray(v)) {
+      for (const key of v) if (!known.has(String(key))) addPending(pending, to, String(key), c, ref.field);
+    } else if (!known.has(v as string)) addPending(pending, to, String(v), c, ref.field);
   }
+}
+
+function addPending(
+  pending: Map<string, { kind: RecordKindName; key: string; location: Location; field: string }>,
+  kind: RecordKindName,
+  key: string,
+  c: Candidate,
+  field: string,
+): void {
+  const id = `${kind}\u0000${key}`;
+  if (!pending.has(id)) pending.set(id, { kind, key, location: { ...(c.locate?.([field]) ?? c.location), field }, field });
 }
 
 async function resolvePending(

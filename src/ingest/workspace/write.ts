@@ -20,33 +20,38 @@ function cell(v: unknown): string {
 
 /**
  * Writes records as a workspace folder (docs/workspace-format.md): one CSV file
- * per kind, streamed so that millions of rows never sit in memory, or YAML for
- * the kinds named in `yamlKinds`. Each file is written under a temporary name
+ * per kind, streamed so that millions of rows never sit in memory, or YAML or
+ * JSON for the kinds `formats` names. Each file is written under a temporary name
  * and renamed when complete, so an interrupted write leaves no half file.
  */
-export async function writeWorkspace(dir: string, source: RecordSource, yamlKinds: readonly RecordKindName[] = []): Promise<Record<string, number>> {
+export async function writeWorkspace(
+  dir: string,
+  source: RecordSource,
+  formats: Partial<Record<RecordKindName, 'yaml' | 'json'>> = {},
+): Promise<Record<string, number>> {
   await mkdir(dir, { recursive: true });
   const counts: Record<string, number> = {};
   for (const kind of RECORD_KINDS) {
     const gen = source[kind.name];
     if (!gen) continue;
-    const asYaml = yamlKinds.includes(kind.name);
-    const final = join(dir, `${kind.file}.${asYaml ? 'yaml' : 'csv'}`);
+    const format = formats[kind.name] ?? 'csv';
+    const final = join(dir, `${kind.file}.${format}`);
     const tmp = `${final}.partial`;
     const fh = await open(tmp, 'w');
     let n = 0;
     try {
-      if (asYaml) {
-        let buf = '';
+      if (format !== 'csv') {
+        // JSON: one record per line inside the array, so problems point at a record's own line.
+        let buf = format === 'json' ? '[\n' : '';
         for (const rec of gen()) {
-          buf += stringify([rec], { lineWidth: 0 });
+          buf += format === 'json' ? `${n ? ',\n' : ''}${JSON.stringify(rec)}` : stringify([rec], { lineWidth: 0 });
           n++;
           if (buf.length > FLUSH_AT) {
             await fh.write(buf);
             buf = '';
           }
         }
-        await fh.write(n === 0 ? '[]\n' : buf);
+        await fh.write(format === 'json' ? `${buf}\n]\n` : n === 0 ? '[]\n' : buf);
       } else {
         const fields = [...objectFields(kind.schema).keys()];
         let buf = `${fields.join(',')}\n`;
