@@ -6,6 +6,7 @@ import { DB_OPTION, parseCommandArgs } from './args.js';
 import { type CliContext, type Command, println } from './context.js';
 import { cliActor, withRepository } from './db.js';
 import { ProgressBar } from './progress.js';
+import { createLogger } from './log.js';
 import { renderTable } from './table.js';
 
 const USAGE = 'hubguard import <path…> [--customer <org id>] [--db <url>] [--json]';
@@ -43,7 +44,9 @@ export async function importPaths(
       });
       return r;
     });
-    return { ...result, seconds: (performance.now() - t0) / 1000 };
+    const seconds = (performance.now() - t0) / 1000;
+    createLogger(ctx.env).info({ paths, counts: result.counts, files: result.files.length, seconds }, 'import committed');
+    return { ...result, seconds };
   } finally {
     bar.done();
   }
