@@ -3,6 +3,7 @@ import { agreementsEngine } from './agreements/agreements.js';
 import { backupsEngine } from './backups/backups.js';
 import { loggingEngine } from './logging/logging.js';
 import { readinessEngine } from './readiness/readiness.js';
+import { accessEngine } from './access/findings.js';
 
 /** Every engine `hubguard start` and `hubguard assess` run, in order. */
-export const ENGINES: readonly Engine[] = [loggingEngine, backupsEngine, readinessEngine, agreementsEngine];
+export const ENGINES: readonly Engine[] = [loggingEngine, backupsEngine, readinessEngine, agreementsEngine, accessEngine];

@@ -12,14 +12,19 @@ import { E_MEMBER, NF_MSP, privilegeName } from './graph.js';
 
 const HOUR_MS = 3_600_000;
 
-/** Radius evidence of an identity: customers reached, highest privilege, and the path that explains it. */
+/**
+ * Radius evidence of an identity: customers reached, highest privilege, and the
+ * path that explains it (an account that reaches no customer: the account and
+ * the tenant it lives in).
+ */
 function radiusEvidence(cx: AccessContext, v: number): Record<string, unknown> {
   const r = cx.reach(v);
   const ex = r.customers > 0 ? cx.explain(v) : undefined;
   return {
     customersReached: r.customers,
     ...(r.maxPrivilege ? { maxPrivilege: r.maxPrivilege } : {}),
-    ...(ex ? { path: ex.path, pathCustomer: ex.customer } : {}),
+    path: ex ? ex.path : [cx.g.name[v]!, cx.orgName(cx.g.key[cx.g.tenant[v]!] ?? '')],
+    ...(ex ? { pathCustomer: ex.customer } : {}),
   };
 }
 
@@ -86,7 +91,7 @@ export function accountFindings(cx: AccessContext): FindingDraft[] {
             ? `Privileged account ${i.displayName} signs in with weak factors only (${weak.join(', ')})`
             : `Privileged account ${i.displayName} can fall back to weak factors (${weak.join(', ')})`,
           detail: 'SMS, voice and e-mail codes can be phished, intercepted or SIM-swapped; privileged accounts need app-based or phishing-resistant MFA.',
-          evidence: { mfa: i.mfa, weak, ...(held >= 0 ? { heldPrivilege: privilegeName(held) } : {}), ...(reach ? radiusEvidence(cx, v) : {}) },
+          evidence: { mfa: i.mfa, weak, ...(held >= 0 ? { heldPrivilege: privilegeName(held) } : {}), ...radiusEvidence(cx, v) },
         }, { ...why, lower: only ? 0 : 1 }));
       }
     }
@@ -98,7 +103,7 @@ export function accountFindings(cx: AccessContext): FindingDraft[] {
           ...base,
           title: `${i.displayName} is enabled but has not signed in for ${days} days`,
           detail: `Accounts unused for more than ${staleDays} days should be disabled or removed.`,
-          evidence: { lastSignIn: i.lastSignIn, daysSinceSignIn: days, staleDays, ...(reach ? radiusEvidence(cx, v) : {}) },
+          evidence: { lastSignIn: i.lastSignIn, daysSinceSignIn: days, staleDays, ...radiusEvidence(cx, v) },
         }, why));
       }
     }

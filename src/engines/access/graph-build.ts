@@ -4,6 +4,7 @@ import {
   N_ASSET, N_GROUP, N_IDENTITY, N_ORG, N_ROLE, N_TOOL, NF_DISABLED, NF_ENDPOINT, NF_MFA, NF_MSP, PASS, VIA,
   EDGE_KINDS, type AccessGraph, type EdgeKind,
 } from './graph.js';
+import { layoutCsr, recordIndex } from './graph-layout.js';
 
 /*
  * Record shapes the builder accepts: the model's records, or the workspace
@@ -309,49 +310,7 @@ export class GraphBuilder {
   }
 
   private layout(V: number, E: number, kind: Uint8Array, nodeFlags: Uint8Array, tenant: Int32Array): AccessGraph {
-    const src = this.src.view();
-    const dst = this.dst.view();
-    const ekindIn = this.ekind.view();
-    const outDeg = new Int32Array(V);
-    for (let e = 0; e < E; e++) outDeg[src[e]!]!++;
-    // Contains edges into leaf assets go last in each node's run, so traversals can take them in bulk
-    // (tools are always visited: a radius lists them).
-    const bulk = (e: number) => ekindIn[e] === E_CONTAINS && outDeg[dst[e]!] === 0 && kind[dst[e]!] === N_ASSET;
-    const nExpand = new Int32Array(V);
-    for (let e = 0; e < E; e++) if (!bulk(e)) nExpand[src[e]!]!++;
-    const offsets = new Int32Array(V + 1);
-    for (let v = 0; v < V; v++) offsets[v + 1] = offsets[v]! + outDeg[v]!;
-    const expandEnd = new Int32Array(V);
-    const fillA = new Int32Array(V);
-    const fillB = new Int32Array(V);
-    for (let v = 0; v < V; v++) {
-      fillA[v] = offsets[v]!;
-      expandEnd[v] = fillB[v] = offsets[v]! + nExpand[v]!;
-    }
-    const target = new Int32Array(E);
-    const priv = new Uint8Array(E);
-    const flags = new Uint8Array(E);
-    const edgeKind = new Uint8Array(E);
-    const edgeRecord = new Int32Array(E);
-    const pIn = this.priv.view();
-    const fIn = this.eflags.view();
-    const rIn = this.erec.view();
-    const leafAssets = new Int32Array(V);
-    const leafEndpoints = new Int32Array(V);
-    for (let e = 0; e < E; e++) {
-      const s = src[e]!;
-      const b = bulk(e);
-      const at = b ? fillB[s]!++ : fillA[s]!++;
-      target[at] = dst[e]!;
-      priv[at] = pIn[e]!;
-      flags[at] = fIn[e]!;
-      edgeKind[at] = ekindIn[e]!;
-      edgeRecord[at] = rIn[e]!;
-      if (b) {
-        leafAssets[s]!++;
-        if (nodeFlags[dst[e]!]! & NF_ENDPOINT) leafEndpoints[s]!++;
-      }
-    }
+    const csr = layoutCsr({ V, E, kind, nodeFlags, src: this.src.view(), dst: this.dst.view(), priv: this.priv.view(), flags: this.eflags.view(), edgeKind: this.ekind.view(), record: this.erec.view() });
     const customerList: number[] = [];
     const customerIndex = new Int32Array(V).fill(-1);
     for (const [, v] of this.orgs) {
@@ -363,7 +322,7 @@ export class GraphBuilder {
     for (const [v, n] of this.declared) declaredEndpoints[v] = n;
     const maps = { identity: this.identities, group: this.groups, organization: this.orgs, asset: this.assets };
     const recIds = this.recIds;
-    let byRecord: Map<string, number[]> | undefined;
+    let edgesOfRecord: ((id: string) => number[]) | undefined;
     return {
       nodeCount: V,
       edgeCount: E,
@@ -372,35 +331,21 @@ export class GraphBuilder {
       tenant,
       key: this.key,
       name: this.name,
-      offsets,
-      expandEnd,
-      target,
-      priv,
-      flags,
-      edgeKind,
-      edgeRecord,
-      records: { ids: recIds, kind: this.recKind.view().slice(), via: this.recVia.view().slice(), tool: this.recTool.view().slice(), principal: this.recPrincipal.view().slice(), role: this.recRole },
+      ...csr,
+      records: {
+        ids: recIds,
+        kind: this.recKind.view().slice(),
+        via: this.recVia.view().slice(),
+        tool: this.recTool.view().slice(),
+        principal: this.recPrincipal.view().slice(),
+        role: this.recRole,
+      },
       customers: Int32Array.from(customerList),
       customerIndex,
-      leafAssets,
-      leafEndpoints,
       declaredEndpoints,
       warnings: this.warnings,
       lookup: (k, key) => maps[k].get(key),
-      edgesOf(record) {
-        if (!byRecord) {
-          byRecord = new Map();
-          for (let e = 0; e < E; e++) {
-            const r = edgeRecord[e]!;
-            if (r < 0) continue;
-            const id = recIds[r]!;
-            const list = byRecord.get(id);
-            if (list) list.push(e);
-            else byRecord.set(id, [e]);
-          }
-        }
-        return byRecord.get(record) ?? [];
-      },
+      edgesOf: (id) => (edgesOfRecord ??= recordIndex(csr.edgeRecord, recIds))(id),
     };
   }
 }

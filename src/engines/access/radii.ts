@@ -197,7 +197,7 @@ export class RadiusIndex {
     const c: Closure = { cust, level, touched: Int32Array.from(r.touched).sort(), children: Int32Array.from(r.children) };
     let set = 0;
     acc.words((w) => (set += popcount(acc.bits[w]!)));
-    if (set * 32 > this.sp.words) {
+    if (set * 2 > this.sp.words) {
       c.bits = acc.bits.slice();
     } else {
       // Small reach: a list of assets is smaller than the bitset and faster to merge.
@@ -220,7 +220,13 @@ export class RadiusIndex {
   summary(source: number): RadiusSummary {
     const { g, sp } = this;
     const acc = this.acc(0);
-    if (!this.walk(source, acc, 0, false)) {
+    if (this.heavy[source] === 1) {
+      // A wide node's own closure is its radius: reuse it (and keep it for the sources that reach it).
+      const c = this.closure(source, 1)!;
+      if (c.bits) acc.or(c.bits);
+      else for (const x of c.assets!) acc.set(x);
+      for (let j = 0; j < c.cust.length; j++) acc.up(c.cust[j]!, c.level[j]!);
+    } else if (!this.walk(source, acc, 0, false)) {
       acc.reset();
       this.walk(source, acc, 0, true);
     }

@@ -120,55 +120,57 @@ export function blastRadius(g: AccessGraph, source: number, options: RadiusOptio
   const flags = options.flags ?? g.flags;
   const s = widest(g, source, attacker, flags);
   const sum = summarize(g, source, s);
-  const custLevel = new Map<number, number>();
-  for (let i = 0; i < s.nCust; i++) custLevel.set(s.custTouched[i]!, s.custLevel[s.custTouched[i]!]!);
-  const level = new Map<number, number>();
-  for (let i = 0; i < s.nTouched; i++) level.set(s.touched[i]!, s.level[s.touched[i]!]!);
+  // Copies of the scratch results (the BFS below reuses the scratch space).
+  const C = g.customers.length;
+  const custLevel = new Uint8Array(C);
+  const custList = Array.from(s.custTouched.subarray(0, s.nCust));
+  for (const ci of custList) custLevel[ci] = s.custLevel[ci]!;
+  const touched = s.touched.slice(0, s.nTouched);
+  const level = new Uint8Array(g.nodeCount);
+  for (const v of touched) level[v] = s.level[v]!;
 
   // Assets and endpoints per customer, with the same bulk rule as summarize.
-  const perCust = new Map<number, { assets: number; endpoints: number }>();
+  const custAssets = new Int32Array(C);
+  const custEndpoints = new Int32Array(C);
   const tools: AssetReach[] = [];
-  const assetList: AssetReach[] = [];
-  const assetLevel = new Map<number, number>();
-  for (const [v, l] of level) {
+  const assetLevel = options.listAssets ? new Uint8Array(g.nodeCount) : undefined;
+  for (const v of touched) {
     if (v === source || !isTarget(g, v)) continue;
+    const l = level[v]!;
     const k = g.kind[v];
     const o = k === N_ORG ? v : g.tenant[v]!;
     const ci = o >= 0 ? g.customerIndex[o]! : -1;
-    const c = ci >= 0 ? (perCust.get(ci) ?? perCust.set(ci, { assets: 0, endpoints: 0 }).get(ci)!) : undefined;
     if (k === N_ORG) {
-      if (c) {
-        c.assets += g.leafAssets[v]!;
-        c.endpoints += g.leafEndpoints[v]!;
+      if (ci >= 0) {
+        custAssets[ci]! += g.leafAssets[v]!;
+        custEndpoints[ci]! += g.leafEndpoints[v]!;
       }
-      if (options.listAssets) {
-        for (let e = g.expandEnd[v]!; e < g.offsets[v + 1]!; e++) {
-          const a = g.target[e]!;
-          assetLevel.set(a, Math.max(assetLevel.get(a) ?? 0, l));
-        }
-      }
+      if (assetLevel) for (let e = g.expandEnd[v]!; e < g.offsets[v + 1]!; e++) assetLevel[g.target[e]!] = Math.max(assetLevel[g.target[e]!]!, l);
       continue;
     }
     if (k === N_TOOL) {
       tools.push({ asset: nodeRef(g, v), tenant: o >= 0 ? g.key[o]! : '', privilege: privilegeName(l - 1) });
       continue;
     }
-    if (c && !(o >= 0 && level.has(o) && isBulkLeaf(g, v))) {
-      c.assets++;
-      if (g.nodeFlags[v]! & NF_ENDPOINT) c.endpoints++;
+    if (ci >= 0 && !(level[o]! > 0 && isBulkLeaf(g, v))) {
+      custAssets[ci]!++;
+      if (g.nodeFlags[v]! & NF_ENDPOINT) custEndpoints[ci]!++;
     }
-    if (options.listAssets && k === N_ASSET) assetLevel.set(v, Math.max(assetLevel.get(v) ?? 0, l));
+    if (assetLevel && k === N_ASSET) assetLevel[v] = Math.max(assetLevel[v]!, l);
   }
-  if (options.listAssets) {
-    for (const [a, l] of assetLevel) assetList.push({ asset: nodeRef(g, a), tenant: g.key[g.tenant[a]!] ?? '', privilege: privilegeName(l - 1) });
+  const assetList: AssetReach[] = [];
+  if (assetLevel) {
+    for (let a = 0; a < g.nodeCount; a++) {
+      if (assetLevel[a]) assetList.push({ asset: nodeRef(g, a), tenant: g.key[g.tenant[a]!] ?? '', privilege: privilegeName(assetLevel[a]! - 1) });
+    }
   }
 
   // One BFS per distinct level, over edges at least that strong: the first node of a customer it meets
   // is the end of that customer's shortest path among its strongest.
   const paths = new Map<number, PathStep[]>();
-  const levels = [...new Set(custLevel.values())].sort((a, b) => b - a);
+  const levels = [...new Set(custList.map((ci) => custLevel[ci]!))].sort((a, b) => b - a);
   for (const L of levels) {
-    let left = [...custLevel.values()].filter((x) => x === L).length;
+    let left = custList.filter((ci) => custLevel[ci] === L).length;
     bfsAtLeast(
       g,
       source,
@@ -178,7 +180,7 @@ export function blastRadius(g: AccessGraph, source: number, options: RadiusOptio
         if (v === source || !isTarget(g, v)) return;
         const o = g.kind[v] === N_ORG ? v : g.tenant[v]!;
         const ci = o >= 0 ? g.customerIndex[o]! : -1;
-        if (ci < 0 || custLevel.get(ci) !== L || paths.has(ci)) return;
+        if (ci < 0 || custLevel[ci] !== L || paths.has(ci)) return;
         const p = pathFromBfs(st, v);
         paths.set(ci, pathSteps(g, p.nodes, p.edges));
         return --left === 0;
@@ -187,11 +189,11 @@ export function blastRadius(g: AccessGraph, source: number, options: RadiusOptio
     );
   }
 
-  const reached: CustomerReach[] = [...custLevel].map(([ci, l]) => ({
+  const reached: CustomerReach[] = custList.map((ci) => ({
     customer: nodeRef(g, g.customers[ci]!),
-    privilege: privilegeName(l - 1),
-    assets: perCust.get(ci)?.assets ?? 0,
-    endpoints: perCust.get(ci)?.endpoints ?? 0,
+    privilege: privilegeName(custLevel[ci]! - 1),
+    assets: custAssets[ci]!,
+    endpoints: custEndpoints[ci]!,
     path: paths.get(ci) ?? [],
   }));
   reached.sort((a, b) => rankOf(b.privilege) - rankOf(a.privilege) || a.customer.name.localeCompare(b.customer.name));

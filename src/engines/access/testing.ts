@@ -41,9 +41,10 @@ const MFA: MfaMethod[][] = [[], [], ['sms'], ['totp'], ['fido2'], ['email', 'fid
 /**
  * A random MSP with a few customers: identities (some disabled, some without
  * MFA), nested groups with cycles, roles, tools, assets and grants of every
- * shape (roles, tools, just-in-time, expired). Small enough to brute-force.
+ * shape (roles, tools, just-in-time, expired). Small enough to brute-force;
+ * `scale` multiplies the assets per customer (bitsets spanning many words).
  */
-export function randomModel(seed: number, now = new Date('2026-06-01T00:00:00Z')): Model {
+export function randomModel(seed: number, now = new Date('2026-06-01T00:00:00Z'), scale = 1): Model {
   const r = rng(seed);
   const customers = r.int(2, 4);
   const orgs = [{ id: 'msp', name: 'MSP', kind: 'msp' }];
@@ -64,7 +65,7 @@ export function randomModel(seed: number, now = new Date('2026-06-01T00:00:00Z')
   for (let c = 0; c < customers; c++) {
     const t = `c${c}`;
     add(t, r.int(1, 3), r.int(1, 2));
-    for (let i = 0; i < r.int(1, 4); i++) assets.push({ id: `${t}-a${i}`, tenant: t, name: `${t} asset ${i}`, kind: r.pick(['device', 'device', 'cloud-tenant']) });
+    for (let i = 0, n = r.int(1, 4 * scale); i < n; i++) assets.push({ id: `${t}-a${i}`, tenant: t, name: `${t} asset ${i}`, kind: r.pick(['device', 'device', 'cloud-tenant']) });
     roles.push({ id: `${t}-ga`, tenant: t, name: 'Global Administrator', privilege: 'global-admin' });
     roles.push({ id: `${t}-ua`, tenant: t, name: 'User Administrator', privilege: 'admin' });
   }

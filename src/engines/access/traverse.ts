@@ -113,7 +113,8 @@ export function widest(g: AccessGraph, source: number, attacker: Attacker = {}, 
         if (nl > level[v]!) {
           if (level[v] === 0) touched[s.nTouched++] = v;
           level[v] = nl;
-          push(s, nl - 1, v);
+          // A node without out-edges (an endpoint behind an RMM agent) has nothing to expand: no need to queue it.
+          if (offsets[v] !== offsets[v + 1]) push(s, nl - 1, v);
         }
       }
     }
