@@ -157,7 +157,6 @@ for (let i = 0; i < whatIfs; i++) {
   t0 = performance.now();
   const res = whatIf(g, change);
   times.push(performance.now() - t0);
-  if (process.env.BENCH_DEBUG && times.at(-1)! > 40) console.log("slow", times.at(-1)!.toFixed(0), JSON.stringify(change), res.source.id);
   changedCustomers += res.changed.length;
 }
 times.sort((a, c) => a - c);

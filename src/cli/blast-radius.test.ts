@@ -31,7 +31,7 @@ describe('hubguard blast-radius', () => {
     expect(r.out).toMatch(/^Blast radius of Ana Ortiz \(identity ana@harbor-it.example\): 2 customer\(s\), 2 endpoints, 4 asset\(s\), highest privilege global-admin/);
     expect(r.out).toContain('Ana Ortiz → MSP admins → (global-admin, dap) Global Administrator @ Keel & Marsh LLP → Keel & Marsh LLP');
     expect(r.out).toContain('Ana Ortiz → Tier 2 technicians → (global-admin, gdap) Global Administrator @ St Brigid Family Clinic → St Brigid Family Clinic');
-    const json = JSON.parse((await run('blast-radius', 'harbor-rmm', '--json')).out);
+    const json = JSON.parse((await run('blast-radius', 'harbor-rmm', '--json', '--assets')).out);
     expect(json.reached.map((c: { customer: { id: string }; privilege: string }) => [c.customer.id, c.privilege])).toEqual([
       ['keel-law', 'system'],
       ['st-brigid-clinic', 'system'],

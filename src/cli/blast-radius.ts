@@ -138,7 +138,7 @@ export const blastRadiusCommand: Command = {
         }
         return 0;
       }
-      const r = blastRadius(g, source, { attacker, listAssets: values.assets || values.json });
+      const r = blastRadius(g, source, { attacker, listAssets: values.assets === true });
       if (values.json) println(ctx.stdout, JSON.stringify(r));
       else printRadius(r, ctx, values.assets === true);
       return 0;

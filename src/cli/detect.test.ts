@@ -62,7 +62,7 @@ describe('hubguard detect', () => {
     expect(out.text).toContain('brute-force.fast');
     expect(out.text).toContain('success-after-failures');
     expect(err.text).toMatch(/read 1 input\(s\), 39 lines/);
-    expect(err.text).toMatch(/alerts: 2 \(/);
+    expect(err.text).toMatch(/alerts: 3 \(/);
   });
 
   it('exits 0 without alerts on benign input', async () => {
@@ -76,7 +76,7 @@ describe('hubguard detect', () => {
     const { ctx, out } = context();
     expect(await main(['detect', '--json', '--tenant', 'acme-clinic', join(dir, 'attack.log')], ctx)).toBe(3);
     const alerts = out.text.trim().split('\n').map((l) => JSON.parse(l) as { detector: string; tenant: string; evidence: unknown[] });
-    expect(alerts.map((a) => a.detector).sort()).toEqual(['brute-force.fast', 'success-after-failures']);
+    expect(alerts.map((a) => a.detector).sort()).toEqual(['brute-force.fast', 'brute-force.low-and-slow', 'success-after-failures']);
     expect(alerts.every((a) => a.tenant === 'acme-clinic' && a.evidence.length > 0)).toBe(true);
   });
 
@@ -139,7 +139,8 @@ describe('hubguard detect', () => {
     const seen: AlertEvent[] = [];
     const cmd = createDetectCommand({ sinks: () => [{ write: (e) => void seen.push(e) }] });
     expect(await cmd.run([join(dir, 'attack.log')], ctx)).toBe(3);
-    expect(seen.filter((e) => e.type === 'opened').map((e) => e.alert.detector).sort()).toEqual(['brute-force.fast', 'success-after-failures']);
+    expect(seen.filter((e) => e.type === 'opened').map((e) => e.alert.detector).sort()).toEqual(['brute-force.fast', 'brute-force.low-and-slow', 'success-after-failures']);
+    expect(seen.filter((e) => e.type === 'closed')).toHaveLength(3);
   });
 
   it('--follow reads what is appended until stopped', async () => {
