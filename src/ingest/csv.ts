@@ -27,15 +27,36 @@ export function parseCsv(text: string, file: string): { header: string[]; header
   return { header, headerLine: first.value.line, rows };
 }
 
+/** Where a chunked parse stopped: the offset of the first unread character and its line. */
+export interface CsvResume {
+  offset: number;
+  line: number;
+}
+
 /**
  * Streams the records of a CSV text (the header is the first), skipping blank
- * lines, so a large file never becomes one big array of rows.
+ * lines, so a large file never becomes one big array of rows. With
+ * `final: false` the text is one chunk of a longer input: a record that may
+ * continue past its end (no line break after it yet, or an open quote) is not
+ * read, and `resume` tells where the next chunk must start.
  */
-export function* csvRecords(text: string, file: string): Generator<CsvRow> {
+export function* csvRecords(
+  text: string,
+  file: string,
+  opts: { final?: boolean; startLine?: number; resume?: CsvResume } = {},
+): Generator<CsvRow> {
+  const final = opts.final ?? true;
   const n = text.length;
   let i = 0;
-  let line = 1;
-  while (i < n) {
+  let line = opts.startLine ?? 1;
+  const stop = (at: number, atLine: number) => {
+    if (opts.resume) {
+      opts.resume.offset = at;
+      opts.resume.line = atLine;
+    }
+  };
+  records: while (i < n) {
+    const recordStart = i;
     const startLine = line;
     const cells: string[] = [];
     let blank = true;
@@ -47,7 +68,11 @@ export function* csvRecords(text: string, file: string): Generator<CsvRow> {
         let out = '';
         for (;;) {
           const q = text.indexOf('"', j);
-          if (q === -1) {
+          if (q === -1 || (!final && q === n - 1)) {
+            if (!final) {
+              stop(recordStart, startLine);
+              return;
+            }
             throw new HubguardError('HG_ERR_CSV', 'unterminated quoted field', { file, line: startLine });
           }
           const chunk = text.slice(j, q);
@@ -85,6 +110,12 @@ export function* csvRecords(text: string, file: string): Generator<CsvRow> {
         i++;
         continue;
       }
+      // The record ends here; in a chunk it is complete only if its line break is in the chunk.
+      if (!final && (i >= n || (c === 13 && i + 1 >= n))) {
+        line = startLine;
+        i = recordStart;
+        break records;
+      }
       if (c === 13) i++;
       if (text.charCodeAt(i) === 10) i++;
       line++;
@@ -93,6 +124,7 @@ export function* csvRecords(text: string, file: string): Generator<CsvRow> {
     if (blank) continue;
     yield { line: startLine, cells };
   }
+  stop(i, line);
 }
 
 /** Quotes a value for CSV when it needs it. */

@@ -82,6 +82,13 @@ function zodProblems(c: Candidate, issues: readonly { code: string; path: Proper
   });
 }
 
+/**
+ * A copy of a string that does not keep the text it was sliced from alive:
+ * a key cut out of a 70 MB file would otherwise pin the whole file in memory
+ * for the rest of the import.
+ */
+const detach = (s: string): string => (' ' + s).slice(1);
+
 /** The file a key ordinal was defined in (fileStarts is ascending). */
 function fileOfOrdinal(fileStarts: readonly number[], ordinal: number): number {
   let lo = 0;
@@ -174,7 +181,7 @@ export async function runImport(paths: readonly string[], sink: ImportSink, opts
             continue;
           }
           if (prior === undefined) {
-            keys.set(key, ordLines.length);
+            keys.set(detach(key), ordLines.length);
             ordLines.push(c.location.line ?? 0);
           }
           checkRefs(kind, rec, c, seen, pending);

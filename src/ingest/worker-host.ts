@@ -3,6 +3,9 @@ import { HubguardError, ValidationFailed, type RecordKindName } from '../core/in
 import type { ImportProgress, ImportResult } from './run.js';
 import type { FromWorker, SerializedRow, ToWorker, WorkerStart } from './worker-protocol.js';
 
+/** Old-generation limit of the import worker, in MB. */
+const WORKER_HEAP_MB = 640;
+
 /** Where serialized rows go on the main thread (the store, inside one transaction). */
 export interface RowSink {
   rows(kind: RecordKindName, rows: SerializedRow[], merge?: readonly string[]): Promise<void>;
@@ -21,7 +24,12 @@ export function runImportInWorker(
 ): Promise<ImportResult> {
   // From TypeScript sources (tsx, tests) the worker boots through a shim that registers tsx.
   const url = new URL(import.meta.url.endsWith('.ts') ? './worker-boot.mjs' : './worker.js', import.meta.url);
-  const worker = new Worker(url, { workerData: { paths, customer: opts.customer } satisfies WorkerStart });
+  // The worker's live data is small (one file's text and the key sets); a bounded old
+  // generation makes V8 collect as it goes instead of letting garbage grow the process.
+  const worker = new Worker(url, {
+    workerData: { paths, customer: opts.customer } satisfies WorkerStart,
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+  });
   const post = (m: ToWorker) => worker.postMessage(m);
   return new Promise<ImportResult>((resolve, reject) => {
     let queue = Promise.resolve();

@@ -3,7 +3,7 @@ import { extname, basename } from 'node:path';
 import { HubguardError, RECORD_KINDS, type RecordKind, type RecordKindName } from '../../core/index.js';
 import type { Candidate, CandidateBatch, Importer, ImportContext, InputFile } from '../importer.js';
 import { decodeText } from '../text.js';
-import { csvRecords } from '../csv.js';
+import { readCsvFile } from '../csv-file.js';
 import { csvRowToObject, objectFields } from './coerce.js';
 import { parseJsonLocated, parseYamlLocated, type Located } from '../structured.js';
 
@@ -17,9 +17,9 @@ const kindOfFile = (name: string): RecordKind | undefined => {
   return RECORD_KINDS.find((k) => k.file === stem);
 };
 
-async function* chunked(kind: RecordKindName, items: Iterable<Candidate>): AsyncIterable<CandidateBatch> {
+async function* chunked(kind: RecordKindName, items: Iterable<Candidate> | AsyncIterable<Candidate>): AsyncIterable<CandidateBatch> {
   let batch: Candidate[] = [];
-  for (const c of items) {
+  for await (const c of items) {
     batch.push(c);
     if (batch.length >= BATCH) {
       yield { kind, items: batch };
@@ -29,9 +29,9 @@ async function* chunked(kind: RecordKindName, items: Iterable<Candidate>): Async
   if (batch.length) yield { kind, items: batch };
 }
 
-function* csvCandidates(text: string, file: string, kind: RecordKind, ctx: ImportContext): Iterable<Candidate> {
-  const records = csvRecords(text, file);
-  const first = records.next();
+async function* csvCandidates(file: string, kind: RecordKind, ctx: ImportContext): AsyncIterable<Candidate> {
+  const records = readCsvFile(file, (bytes) => ctx.progress(bytes));
+  const first = await records.next();
   if (first.done) throw new HubguardError('HG_ERR_CSV', 'empty file: a header row is required', { file, line: 1 });
   const header = first.value.cells.map((h) => h.trim());
   const headerLine = first.value.line;
@@ -57,7 +57,7 @@ function* csvCandidates(text: string, file: string, kind: RecordKind, ctx: Impor
   }
   if (bad) return;
   const problems: import('../../core/index.js').Problem[] = [];
-  for (const row of records) {
+  for await (const row of records) {
     if (row.cells.length !== header.length) {
       throw new HubguardError('HG_ERR_CSV', `${row.cells.length} fields, the header has ${header.length}`, { file, line: row.line });
     }
@@ -119,15 +119,13 @@ export const workspaceImporter: Importer = {
     return k ? RECORD_KINDS.indexOf(k) : -1;
   },
   async *read(file: InputFile, ctx: ImportContext) {
-    const bytes = await readFile(file.path);
-    const text = decodeText(bytes, file.path);
     const ext = extname(file.name).toLowerCase();
     const kind = kindOfFile(file.name);
     if (ext === '.csv' && kind) {
-      yield* chunked(kind.name, csvCandidates(text, file.path, kind, ctx));
-      ctx.progress(file.size);
+      yield* chunked(kind.name, csvCandidates(file.path, kind, ctx));
       return;
     }
+    const text = decodeText(await readFile(file.path), file.path);
     const doc = ext === '.json' ? parseJsonLocated(text, file.path) : parseYamlLocated(text, file.path);
     if (kind) {
       const v = doc.value;
