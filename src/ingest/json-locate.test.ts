@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonErrorOffset } from './json-locate.js';
+import { jsonErrorOffset, jsonRecordOffsets } from './json-locate.js';
 
 describe('jsonErrorOffset', () => {
   it('accepts valid JSON', () => {
@@ -19,5 +19,17 @@ describe('jsonErrorOffset', () => {
   });
   it('survives deep nesting without recursion', () => {
     expect(jsonErrorOffset('['.repeat(100000) + ']'.repeat(100000))).toBe(-1);
+  });
+});
+
+describe('jsonRecordOffsets', () => {
+  it('finds every element of the top-level array and of arrays under top-level keys', () => {
+    const t = '[\n{"a": "x,[y]\\"", "b": [1, 2]},\n 3,\n"s"\n]';
+    expect(jsonRecordOffsets(t).get('')!.map((o) => t[o])).toEqual(['{', '3', '"']);
+    const k = '{"identities": [ {"id": "a"}, {"id": "b"} ], "groups": [], "x": {"y": [1]}}';
+    const m = jsonRecordOffsets(k);
+    expect(m.get('identities')!.map((o) => k.slice(o, o + 11))).toEqual(['{"id": "a"}', '{"id": "b"}']);
+    expect(m.get('groups')).toEqual([]);
+    expect(m.has('y')).toBe(false);
   });
 });

@@ -89,3 +89,54 @@ export function jsonErrorOffset(text: string): number {
     state = 'after';
   }
 }
+
+/**
+ * Offsets of the elements of the JSON document's record lists: the top-level
+ * array (key `''`) and the arrays held by top-level keys (key = that key). One
+ * linear pass that skips strings, so every record of a large file gets its line
+ * without building a syntax tree. Assumes text that JSON.parse accepted.
+ */
+export function jsonRecordOffsets(text: string): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  const n = text.length;
+  // Per open container: is it an array, and the list collecting its elements (arrays at depth ≤ 2 only).
+  const stack: { array: boolean; list?: number[] }[] = [];
+  let lastKey = '';
+  let expectValue = true;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13) continue;
+    const top = stack[stack.length - 1];
+    if (expectValue && c !== 93 && top?.array && top.list) top.list.push(i);
+    if (c === 34) {
+      const start = i + 1;
+      for (i++; i < n; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92) i++;
+        else if (d === 34) break;
+      }
+      if (stack.length === 1 && !stack[0]!.array && !expectValue) lastKey = text.slice(start, i);
+      expectValue = false;
+    } else if (c === 91 || c === 123) {
+      const array = c === 91;
+      const depth = stack.length;
+      const key = depth === 0 ? '' : depth === 1 && !stack[0]!.array ? lastKey : undefined;
+      const list = array && key !== undefined ? [] : undefined;
+      if (list) out.set(key!, list);
+      stack.push({ array, list });
+      expectValue = array;
+    } else if (c === 93 || c === 125) {
+      stack.pop();
+      expectValue = false;
+    } else if (c === 44) {
+      expectValue = stack[stack.length - 1]?.array ?? false;
+    } else if (c === 58) {
+      expectValue = true;
+    } else {
+      // A literal or number: skip to its end.
+      while (i + 1 < n && !',]} \t\r\n'.includes(text[i + 1]!)) i++;
+      expectValue = false;
+    }
+  }
+  return out;
+}

@@ -1,13 +1,34 @@
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { HubguardError, type Location } from '../core/index.js';
 import { lineColumnAt } from './text.js';
-import { jsonErrorOffset } from './json-locate.js';
+import { jsonErrorOffset, jsonRecordOffsets } from './json-locate.js';
 
 /** A parsed JSON or YAML document that can say where any value in it is. */
 export interface Located {
   value: unknown;
   /** Location of the value at a path (array indexes and keys), as precise as the document allows. */
   locate(path: readonly (string | number)[]): Location;
+  /**
+   * Lines of the records of the list at the top level (key `''`) or under a
+   * top-level key, when they can be had cheaply (JSON); records of other
+   * documents are located with `locate`.
+   */
+  recordLines?(key: string): number[] | undefined;
+}
+
+/** The 1-based line of each (ascending) offset, in one pass over the text. */
+function linesOf(text: string, offsets: readonly number[]): number[] {
+  const lines: number[] = [];
+  let line = 1;
+  let at = 0;
+  for (const off of offsets) {
+    for (let k = text.indexOf('\n', at); k !== -1 && k < off; k = text.indexOf('\n', k + 1)) {
+      line++;
+      at = k + 1;
+    }
+    lines.push(line);
+  }
+  return lines;
 }
 
 /** YAML alias expansion limit: defuses "billion laughs" documents. */
@@ -56,7 +77,16 @@ export function parseJsonLocated(text: string, file: string): Located {
     const near = off >= 0 && off < text.length ? `unexpected ${JSON.stringify(text.slice(off, off + 12))}` : 'unexpected end of input';
     throw new HubguardError('HG_ERR_JSON', near, { file, ...at }, { cause: e });
   }
-  return { value, locate: locator(text, file) };
+  let offsets: Map<string, number[]> | undefined;
+  return {
+    value,
+    locate: locator(text, file),
+    recordLines: (key) => {
+      offsets ??= jsonRecordOffsets(text);
+      const o = offsets.get(key);
+      return o && linesOf(text, o);
+    },
+  };
 }
 
 /** Parses YAML (1.2 core schema, unique keys, bounded aliases), with located errors. */

@@ -87,14 +87,13 @@ function* structuredCandidates(doc: Located, file: string, kind: RecordKind, roo
     ctx.problem('HG_ERR_VALIDATION', `expected a list of ${kind.file} records`, doc.locate(root));
     return;
   }
+  const lines = doc.recordLines?.(root.length ? String(root[0]) : '');
   for (let i = 0; i < list.length; i++) {
     const path = [...root, i];
-    let loc: Candidate['location'] | undefined;
+    const line = lines?.[i];
     yield {
       value: list[i],
-      get location() {
-        return (loc ??= doc.locate(path));
-      },
+      location: line !== undefined ? { file, line } : doc.locate(path),
       locate: (p) => doc.locate([...path, ...p]),
     };
   }
