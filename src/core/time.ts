@@ -5,13 +5,24 @@ import { z } from 'zod';
  * offset); a bare date (`2026-01-31`) is taken as midnight UTC. Stored as the
  * normalized UTC ISO string so that text comparison orders them.
  */
-export const Timestamp = z
-  .string()
-  .refine(
-    (s) => /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(s) && !Number.isNaN(Date.parse(s)),
-    'must be an ISO 8601 date or a date-time with a zone',
-  )
-  .transform((s) => new Date(s.length === 10 ? `${s}T00:00:00Z` : s).toISOString());
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$/;
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+export const Timestamp = z.string().transform((s, ctx) => {
+  const m = ISO.exec(s);
+  const month = m ? Number(m[2]) : 0;
+  const day = m ? Number(m[3]) : 0;
+  // A calendar check of its own: Date.parse would roll 2026-02-30 over into March.
+  const leap = m && (Number(m[1]) % 4 === 0 && (Number(m[1]) % 100 !== 0 || Number(m[1]) % 400 === 0));
+  const t = m ? Date.parse(m[4] ? s : `${s}T00:00:00Z`) : NaN;
+  if (!m || month < 1 || month > 12 || day < 1 || day > MONTH_DAYS[month - 1]! || (month === 2 && day === 29 && !leap) || Number.isNaN(t)) {
+    ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 date or a date-time with a zone' });
+    return z.NEVER;
+  }
+  // Already in the stored form (the common case on re-imports and exports): keep the string.
+  return CANONICAL.test(s) ? s : new Date(t).toISOString();
+});
 export type Timestamp = z.output<typeof Timestamp>;
 
 /** Injected clock, so engines and tests do not read the wall clock. */
