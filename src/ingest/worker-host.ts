@@ -4,7 +4,7 @@ import type { ImportProgress, ImportResult } from './run.js';
 import type { FromWorker, SerializedRow, ToWorker, WorkerStart } from './worker-protocol.js';
 
 /** Old-generation limit of the import worker, in MB. */
-const WORKER_HEAP_MB = 640;
+const WORKER_HEAP_MB = 1024;
 
 /** Where serialized rows go on the main thread (the store, inside one transaction). */
 export interface RowSink {
