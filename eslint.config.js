@@ -35,7 +35,7 @@ const layerRules = LAYERS.map((layer) => {
               message: `src/${layer} must not import src/${b} (layers import one way; see docs/architecture.md)`,
             })),
             ...(layer === 'core'
-              ? [{ regex: '^(?!zod$|node:|\\.)', message: 'src/core depends on nothing but zod and node built-ins' }]
+              ? [{ regex: '^(?!zod$|node:|vitest$|\\.)', message: 'src/core depends on nothing but zod and node built-ins' }]
               : []),
           ],
         },
