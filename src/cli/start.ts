@@ -13,6 +13,8 @@ import { renderTable } from './table.js';
 const USAGE = 'hubguard start [--customers N] [--db <url>]';
 
 const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+/** Findings listed under the posture tables. */
+const TOP = 10;
 
 /** Prints the posture of every customer and every area of the advisory. */
 export async function printPosture(repo: Repository, ctx: CliContext): Promise<void> {
@@ -46,7 +48,14 @@ export async function printPosture(repo: Repository, ctx: CliContext): Promise<v
     ),
   );
   const total = summary.reduce((s, r) => s + r.count, 0);
-  if (!total) println(ctx.stdout, '\nNo findings yet: no assessment engine has reported on this data.');
+  if (!total) {
+    println(ctx.stdout, '\nNo findings yet: no assessment engine has reported on this data.');
+    return;
+  }
+  const names = new Map(orgs.map((o) => [o.id as string, o.name]));
+  const top = await repo.listFindings(scope, { minSeverity: 'high', limit: TOP });
+  println(ctx.stdout, `\nMost urgent findings (${total} open in all)\n`);
+  println(ctx.stdout, renderTable(['severity', 'organization', 'finding'], top.map((f) => [f.severity, names.get(f.tenant) ?? f.tenant, f.title])));
 }
 
 export const startCommand: Command = {
