@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { recordKind, HubguardError, ValidationFailed, type RecordKindName } from '../core/index.js';
 import { runImport, type ImportOptions } from './run.js';
-import type { FromWorker, ToWorker, WorkerStart } from './worker-protocol.js';
+import type { FromWorker, SerializedRow, ToWorker, WorkerStart } from './worker-protocol.js';
 
 const port = parentPort!;
 const start = workerData as WorkerStart;
@@ -45,10 +45,24 @@ const serialize = (kind: RecordKindName, records: object[]) => {
   });
 };
 
-const send = async (kind: RecordKindName, records: object[], merge?: readonly string[]) => {
+/** Rows per message: large enough that each database round trip carries thousands of rows. */
+const SEND_ROWS = 5000;
+let pending: { kind: RecordKindName; merge?: readonly string[]; rows: SerializedRow[] } | undefined;
+
+const flush = async () => {
+  if (!pending?.rows.length) return;
+  const { kind, rows, merge } = pending;
+  pending = undefined;
   while (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => (drained = r));
   inFlight++;
-  port.postMessage({ type: 'rows', kind, rows: serialize(kind, records), merge } satisfies FromWorker);
+  port.postMessage({ type: 'rows', kind, rows, merge } satisfies FromWorker);
+};
+
+const send = async (kind: RecordKindName, records: object[], merge?: readonly string[]) => {
+  if (pending && (pending.kind !== kind || pending.merge !== merge)) await flush();
+  pending ??= { kind, merge, rows: [] };
+  for (const row of serialize(kind, records)) pending.rows.push(row);
+  if (pending.rows.length >= SEND_ROWS) await flush();
 };
 
 const opts: ImportOptions = {
@@ -66,6 +80,7 @@ try {
     },
     opts,
   );
+  await flush();
   while (inFlight > 0) await new Promise<void>((r) => (drained = r));
   port.postMessage({ type: 'done', result } satisfies FromWorker);
 } catch (e) {
