@@ -167,3 +167,34 @@ describe('runImport on bad input', () => {
     expect(await problemsOf(dir)).toEqual([]);
   });
 });
+
+describe('runImport merge batches', () => {
+  /** An importer that yields its candidates as one merge batch of identities. */
+  const mergeImporter = (fields: string[]) => ({
+    name: 'partial',
+    recognize: (f: { name: string }) => (f.name.endsWith('.partial') ? 100 : 0),
+    order: () => 0.5,
+    async *read(f: { path: string }) {
+      yield {
+        kind: 'identity' as const,
+        merge: fields,
+        items: [{ value: { id: 'a@x.example', tenant: 'harbor-msp', displayName: 'A', mfa: ['fido2'] }, location: { file: f.path, line: 1 } }],
+      };
+    },
+  });
+
+  it('lets a whole record follow a merge of the same key (the whole record wins)', async () => {
+    const dir = await workspace({ 'mfa.partial': 'x', 'identities.csv': 'id,tenant,displayName,enabled\na@x.example,harbor-msp,A,false\n' });
+    const m = memorySink();
+    const { workspaceImporter } = await import('./workspace/importer.js');
+    await runImport([dir], m.sink, { importers: [workspaceImporter, mergeImporter(['mfa']) as never] });
+    expect(m.rows.get('identity/a@x.example')).toMatchObject({ enabled: false, mfa: [] });
+    expect(m.writes).toEqual(['organization', 'identity+', 'identity']);
+  });
+
+  it('still refuses two whole records with one key', async () => {
+    const dir = await workspace({ 'identities.csv': 'id,tenant,displayName\na@x.example,harbor-msp,A\n', 'identities.json': '[{"id": "a@x.example", "tenant": "harbor-msp", "displayName": "B"}]' });
+    const p = await problemsOf(dir);
+    expect(p.map((x) => x.code)).toEqual(['HG_ERR_DUPLICATE_KEY']);
+  });
+});

@@ -154,6 +154,10 @@ export async function runImport(paths: readonly string[], sink: ImportSink, opts
   const seen = new Map<RecordKindName, Map<string, number>>(RECORD_KINDS.map((k) => [k.name, new Map()]));
   const ordLines: number[] = [];
   const fileStarts: number[] = [];
+  /** Ordinals of keys so far given only by merge batches. */
+  const mergedOnly = new Set<number>();
+  /** Where a key first defined by a merge got its whole record (for duplicate messages). */
+  const fileOfWhole = new Map<number, number>();
   const pending = new Map<string, { kind: RecordKindName; key: string; location: Location; field: string }>();
 
   for (let fi = 0; fi < plan.length; fi++) {
@@ -175,14 +179,20 @@ export async function runImport(paths: readonly string[], sink: ImportSink, opts
           const rec = parsed.data as Record<string, unknown>;
           const key = kind.key(rec as never);
           const prior = keys.get(key);
-          if (prior !== undefined && !batch.merge) {
-            const pf = plan[fileOfOrdinal(fileStarts, prior)]!.file.path;
+          // A key first given by a merge batch (a partial export) may still get its whole record once.
+          if (prior !== undefined && !batch.merge && !mergedOnly.has(prior)) {
+            const pf = plan[fileOfWhole.get(prior) ?? fileOfOrdinal(fileStarts, prior)]!.file.path;
             report('HG_ERR_DUPLICATE_KEY', `${kind.name} "${key}" is already defined at ${pf}:${ordLines[prior]}`, { ...c.location, field: 'id' });
             continue;
           }
           if (prior === undefined) {
             keys.set(detach(key), ordLines.length);
+            if (batch.merge) mergedOnly.add(ordLines.length);
             ordLines.push(c.location.line ?? 0);
+          } else if (!batch.merge) {
+            mergedOnly.delete(prior);
+            ordLines[prior] = c.location.line ?? 0;
+            fileOfWhole.set(prior, fi);
           }
           checkRefs(kind, rec, c, seen, pending);
           valid.push(rec);
