@@ -65,6 +65,13 @@ describe('hubguard detect', () => {
     expect(err.text).toMatch(/alerts: 3 \(/);
   });
 
+  it('draws a progress bar with lines/s on a terminal, and clears it', async () => {
+    const { ctx, err } = context();
+    expect(await main(['detect', join(dir, 'attack.log')], { ...ctx, interactive: true })).toBe(3);
+    expect(err.text).toMatch(/\rdetecting \[#+\] 100% .* 39 lines \([\d,]+\/s\)/);
+    expect(err.text).toContain('\r\u001b[K');
+  });
+
   it('exits 0 without alerts on benign input', async () => {
     const { ctx, out, err } = context();
     expect(await main(['detect', join(dir, 'benign.log')], ctx)).toBe(0);

@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import { Alert, type Severity } from '../core/index.js';
 import type { AuthEvent } from './event.js';
 import type { Rule } from './rules.js';
-import { sourceKey as toSourceKey } from './net.js';
-import { keyText, KeyedStore, type Key, type Stamped } from './window.js';
+import { sourceKey as toSourceKey, type SourceKey } from './net.js';
+import { keyText, KeyedStore, type Key, type KeyPart, type Stamped } from './keyed.js';
 
 /** The parts of an event an alert keeps; synthetic merges pass an empty `raw` and add no evidence. */
 export type AlertInput = Pick<AuthEvent, 'time' | 'file' | 'line' | 'raw'> & Partial<Pick<AuthEvent, 'user' | 'srcIp' | 'target' | 'service' | 'userDomain'>>;
@@ -93,11 +93,18 @@ export function alertId(detector: string, key: string, firstSeen: number, bucket
   return `hg-alert-${h}`;
 }
 
+/** A key part as text for ids: IPv4 integers back in dotted form. */
+function partText(p: string | number | undefined): string | undefined {
+  if (typeof p !== 'number') return p;
+  const u = p >>> 0;
+  return `${u >>> 24}.${(u >>> 16) & 255}.${(u >>> 8) & 255}.${u & 255}`;
+}
+
 /** The mutable state of one open alert. */
 export class AlertState implements Stamped {
   k0: string;
-  k1: string | undefined;
-  k2: string | undefined;
+  k1: KeyPart | undefined;
+  k2: KeyPart | undefined;
   last: number;
   queued = 0;
   readonly id: string;
@@ -109,7 +116,7 @@ export class AlertState implements Stamped {
   severity: Severity;
   readonly users = new Set<string>();
   readonly sources = new Set<string>();
-  readonly sourceKeys = new Set<string>();
+  readonly sourceKeys = new Set<SourceKey>();
   readonly targets = new Set<string>();
   readonly evidence: Evidence[] = [];
   truncated = false;
@@ -127,7 +134,7 @@ export class AlertState implements Stamped {
     this.last = at;
     this.severity = rule.severity;
     // The key starts with a per-run stand-in for the tenant; the id uses the tenant's name instead.
-    this.id = alertId(rule.id, keyText({ ...key, k0: tenant }), firstSeen, rule.window);
+    this.id = alertId(rule.id, keyText({ k0: tenant, k1: partText(key.k1), k2: partText(key.k2) }), firstSeen, rule.window);
   }
 }
 
@@ -152,7 +159,7 @@ export interface OpenFacts {
   count: number;
   users?: Iterable<string>;
   sources?: Iterable<string>;
-  sourceKeys?: Iterable<string>;
+  sourceKeys?: Iterable<SourceKey>;
   /** Earlier sample lines, listed before the triggering one. */
   evidence?: readonly Evidence[];
 }
@@ -182,9 +189,12 @@ export class AlertBook {
     this.maxKept = opts.maxKept ?? 50_000;
   }
 
+  private readonly gaps = new Map<string, number>();
+
   private store(rule: Rule): KeyedStore<AlertState> {
     let s = this.open.get(rule.id);
     if (!s) {
+      this.gaps.set(rule.id, mergeGap(rule));
       s = new KeyedStore<AlertState>(Math.min(rule.groupBy.length, 2), Number.MAX_SAFE_INTEGER);
       this.open.set(rule.id, s);
     }
@@ -214,7 +224,7 @@ export class AlertBook {
   }
 
   /** Merges one more event into an open alert (`weight` events, or none when only entities change). */
-  merge(a: AlertState, e: AlertInput, weight: number, sourceKey: string | undefined): void {
+  merge(a: AlertState, e: AlertInput, weight: number, sourceKey: SourceKey | undefined): void {
     a.count += weight;
     if (e.time > a.last) a.last = e.time;
     if (e.time < a.firstSeen) a.firstSeen = e.time;
@@ -230,13 +240,13 @@ export class AlertBook {
     }
   }
 
-  private addCapped(a: AlertState, set: Set<string>, v: string): void {
+  private addCapped<T>(a: AlertState, set: Set<T>, v: T): void {
     if (set.has(v)) return;
     if (set.size >= this.distinctCap) a.truncated = true;
     else set.add(v);
   }
 
-  private addEvent(a: AlertState, e: AlertInput, sourceKey: string | undefined): void {
+  private addEvent(a: AlertState, e: AlertInput, sourceKey: SourceKey | undefined): void {
     if (e.user) this.addCapped(a, a.users, e.user);
     if (e.srcIp) {
       if (a.sources.size < this.distinctCap) a.sources.add(e.srcIp);
@@ -248,13 +258,12 @@ export class AlertBook {
 
   /** Closes alerts idle for longer than their rule's merge gap, as of log time `now`. */
   closeIdle(now: number): void {
-    for (const store of this.open.values()) {
-      const first = store.values().next();
-      if (first.done) continue;
-      const gap = mergeGap(first.value.rule);
-      store.evict(now - gap, (a) => this.finishAlert(a));
+    for (const [ruleId, store] of this.open) {
+      if (store.size > 0) store.evict(now - this.gaps.get(ruleId)!, this.onClose);
     }
   }
+
+  private readonly onClose = (a: AlertState): void => this.finishAlert(a);
 
   private closeOldest(store: KeyedStore<AlertState>): void {
     const oldest = store.oldest();

@@ -151,8 +151,8 @@ export const DEFAULT_RULE_FILE: { rules: ({ id: string } & Record<string, unknow
       threshold: 5,
     },
     {
-      // MFA fatigue: repeated denied or unanswered pushes for one user
-      // (Elastic's push-bombing hunt flags more than 5 denials in an hour).
+      // MFA fatigue: repeated denied or unanswered pushes for one user. The catalog's
+      // default is 5 prompts in 10 minutes (Splunk's Okta analytic: more than 10 in 5).
       id: 'mfa-fatigue',
       kind: 'threshold',
       title: 'MFA fatigue: repeated denied pushes',
@@ -161,8 +161,8 @@ export const DEFAULT_RULE_FILE: { rules: ({ id: string } & Record<string, unknow
       match: MFA_DENIED,
       groupBy: ['user'],
       count: 'events',
-      window: '1h',
-      threshold: 5,
+      window: `${cat(CONTROLS.mfaFatigue, 'windowMinutes')}m`,
+      threshold: cat(CONTROLS.mfaFatigue, 'prompts'),
     },
     {
       // A push approved right after denials: the user gave in (Elastic's Okta sequence rule).

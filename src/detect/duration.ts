@@ -45,3 +45,17 @@ export function parseSince(text: string, now: Date): number | undefined {
   }
   return undefined;
 }
+
+/**
+ * Detector state keeps times as whole seconds since 2000-01-01: small integers
+ * that V8 stores unboxed, where a millisecond epoch time costs a 16-byte heap
+ * number in every field that holds it. One second is finer than any window.
+ */
+export const SEC_BASE = Date.UTC(2000, 0, 1) / 1000;
+/** Epoch milliseconds to state seconds. */
+// `| 0` keeps the result a small integer (a float result would make V8 box the field).
+export const toSec = (ms: number): number => Math.floor(ms / 1000 - SEC_BASE) | 0;
+/** State seconds to epoch milliseconds. */
+export const toMs = (sec: number): number => (sec + SEC_BASE) * 1000;
+/** A duration in milliseconds as whole seconds (rounded up). */
+export const secs = (ms: number): number => Math.ceil(ms / 1000);

@@ -5,18 +5,17 @@
  * can use it, and advances the windows as log time moves.
  */
 import type { AuthEvent } from './event.js';
-import { AlertBook, type AlertBookOptions, type AlertEvent, type DetectionAlert } from './alerts.js';
+import { AlertBook, retain, type AlertBookOptions, type AlertEvent, type DetectionAlert } from './alerts.js';
 import { CidrSet, sourceKey } from './net.js';
-import { defaultRuleSet, userMatcher, type MatchFilter, type Rule, type RuleSet } from './rules.js';
+import { defaultRuleSet, userMatcher, type MatchFilter, type Rule, type RuleSet, type ThresholdRule } from './rules.js';
 import { newFacts, supersededBy, type Detector, type DetectorDeps, type EventFacts } from './detectors/common.js';
-import { retain } from './alerts.js';
-import { SharedStores, toSec } from './window.js';
+import { SharedStores } from './keyed.js';
+import { toSec } from './duration.js';
 import { ThresholdDetector, thresholdFamily } from './detectors/threshold.js';
 import { DistributedSprayDetector } from './detectors/distributed-spray.js';
 import { SuccessAfterFailuresDetector } from './detectors/success-after-failures.js';
 import { IntrusionCanaryDetector } from './detectors/intrusion-canary.js';
 import { NewSourceDetector } from './detectors/new-source.js';
-import type { ThresholdRule } from './rules.js';
 
 /** Options of a detection run. */
 export interface EngineOptions {
@@ -44,7 +43,8 @@ export interface EngineStats {
   skipped: Record<string, number>;
 }
 
-const TICK_MS = 5_000;
+// Windows advance in steps of this much log time: fine next to windows of minutes and hours.
+const TICK_MS = 10_000;
 const OUTCOMES = ['success', 'failure', 'unknown'] as const;
 type Outcome = (typeof OUTCOMES)[number];
 

@@ -56,5 +56,5 @@ async function* tail(path: string, opts: FollowOptions): AsyncGenerator<Buffer> 
 
 /** An input that reads `path` now and keeps reading what is appended until the signal aborts. */
 export function followInput(path: string, opts: FollowOptions, fileTime?: number): Input {
-  return { name: path, fileTime, peekBytes: 1, open: () => tail(path, opts) };
+  return { name: path, fileTime, live: true, open: () => tail(path, opts) };
 }

@@ -20,6 +20,7 @@ export interface LineStats {
   invalidUtf8: number;
 }
 
+/** Fresh read-stage counters. */
 export const newLineStats = (): LineStats => ({ bytes: 0, lines: 0, tooLong: 0, invalidUtf8: 0 });
 
 /** Receives each line: the text without its newline, and its 1-based number; `tooLong` lines come with empty text. */

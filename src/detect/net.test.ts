@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { CidrSet, ipv6Hextets, isCidr, networkKey, sourceKey } from './net.js';
 
 describe('source keys', () => {
-  it('keeps IPv4 and reduces IPv6 to its /64', () => {
-    expect(sourceKey('203.0.113.10')).toBe('203.0.113.10');
+  it('counts IPv4 as an integer and reduces IPv6 to its /64', () => {
+    expect(sourceKey('203.0.113.10')).toBe((203 * 2 ** 24 + 113 * 256 + 10) | 0);
+    expect(sourceKey('203.0.113.10')).not.toBe(sourceKey('203.0.113.11'));
+    expect(sourceKey('0.0.0.0')).toBe(0);
+    expect(sourceKey('1.2.3.256')).toBe('1.2.3.256');
     expect(sourceKey('2001:db8:dead:beef::1')).toBe('2001:db8:dead:beef::/64');
     expect(sourceKey('2001:db8:dead:beef:1:2:3:4')).toBe('2001:db8:dead:beef::/64');
     expect(sourceKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
@@ -11,7 +14,9 @@ describe('source keys', () => {
   });
 
   it('groups IPv4 by /24 for network keys', () => {
-    expect(networkKey('192.0.2.77')).toBe('192.0.2.0/24');
+    expect(networkKey('192.0.2.77')).toBe(networkKey('192.0.2.1'));
+    expect(networkKey('192.0.2.77')).not.toBe(networkKey('192.0.3.77'));
+    expect(networkKey('192.0.2.77')).toBe(sourceKey('192.0.2.0'));
     expect(networkKey('2001:db8:1:2::5')).toBe('2001:db8:1:2::/64');
   });
 

@@ -72,8 +72,8 @@ export interface Input {
   /** Modification time (epoch ms): the RFC 3164 year is inferred so that nothing lies after it. */
   fileTime?: number;
   size?: number;
-  /** Bytes to look at before choosing a parser; a live input (`--follow`) takes what is there. Default 64 KiB. */
-  peekBytes?: number;
+  /** A live input (a pipe, `--follow`): the parser is chosen from the first complete lines, not 64 KiB. */
+  live?: boolean;
 }
 
 const GZIP = [0x1f, 0x8b];
@@ -131,14 +131,24 @@ export class DetectionPipeline {
       detect: this.engine.stats,
       alerts: this.engine.book.openedByDetector,
     };
-    if (opts.format && opts.format !== this.registry.evtxFormat && !this.registry.parserByName(opts.format)) {
+    if (opts.format && !this.isEvtxFormat(opts.format) && !this.registry.parserByName(opts.format)) {
       throw new HubguardError('HG_ERR_USAGE', `unknown format '${opts.format}' (one of: ${this.registry.names().join(', ')})`);
     }
   }
 
+  private isEvtxFormat(name: string): boolean {
+    return this.registry.evtxFormat !== undefined && (name === this.registry.evtxFormat || name.toLowerCase() === 'evtx');
+  }
+
+  /** Whether a skip reason is bad input, cached: most lines of a log are skipped. */
+  private readonly problemReason = new Map<string, boolean>();
+
   private skip(reason: string, n = 1): void {
-    this.counters.skipped[reason] = (this.counters.skipped[reason] ?? 0) + n;
-    if (skipInfo(reason).problem) this.counters.problems += n;
+    const c = this.counters.skipped;
+    c[reason] = (c[reason] ?? 0) + n;
+    let problem = this.problemReason.get(reason);
+    if (problem === undefined) this.problemReason.set(reason, (problem = skipInfo(reason).problem));
+    if (problem) this.counters.problems += n;
   }
 
   private emit(events: AuthEvent[] | string): void {
@@ -169,15 +179,15 @@ export class DetectionPipeline {
         yield c;
       }
     };
-    const want = input.peekBytes ?? 65_536;
-    let { head, rest } = await peek(counted(input.open()), want);
+    const want = 65_536;
+    let { head, rest } = await peek(counted(input.open()), want, input.live);
     if (head[0] === GZIP[0] && head[1] === GZIP[1]) {
       // Decompression is streamed, so a gzip bomb costs time, never memory.
       const gunzip = Readable.from(prepend(head, rest)).pipe(createGunzip());
-      ({ head, rest } = await peek(gunzip as AsyncIterable<Buffer>, want));
+      ({ head, rest } = await peek(gunzip as AsyncIterable<Buffer>, want, input.live));
     }
     const format = this.opts.format ?? this.registry.detectFormat(sampleLines(head), input.name);
-    if (head.subarray(0, 8).equals(EVTX) || (format !== undefined && format === this.registry.evtxFormat)) {
+    if (head.subarray(0, 8).equals(EVTX) || (format !== undefined && this.isEvtxFormat(format))) {
       return this.addEvtx(input, head, rest);
     }
     const parser = format === undefined ? undefined : this.registry.parserByName(format);

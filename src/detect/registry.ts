@@ -5,7 +5,7 @@
  */
 import type { AuthEvent } from './event.js';
 import type { LineParser, ParseContext, Skip } from './parse/types.js';
-import { sshdSyslog } from './parse/sshd-syslog.js';
+import { detectFormat, EVTX_FORMAT, formatNames, parseEvtx, parserByName } from './parse/index.js';
 
 /** What the pipeline needs from the parsers. */
 export interface ParserRegistry {
@@ -32,5 +32,11 @@ export function registryOf(parsers: readonly LineParser[], evtx?: ParserRegistry
   };
 }
 
-/** The default registry: every parser of src/detect/parse. */
-export const defaultRegistry: ParserRegistry = registryOf([sshdSyslog]);
+/** The default registry: every parser of src/detect/parse, and its EVTX reader. */
+export const defaultRegistry: ParserRegistry = {
+  detectFormat: (sample, fileName) => detectFormat(sample, fileName),
+  parserByName: (name) => parserByName(name),
+  names: formatNames,
+  evtxFormat: EVTX_FORMAT,
+  evtx: (bytes, ctx) => parseEvtx(bytes, ctx.file, { tenant: ctx.tenant, fileTime: ctx.fileTime }),
+};

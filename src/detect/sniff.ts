@@ -7,8 +7,10 @@ import type { ParseContext } from './parse/types.js';
 /**
  * Takes at least `want` bytes off the front of a stream (less at its end) and
  * returns them with the rest of the stream, which continues where they stop.
+ * `eager` stops as soon as a complete line is there: a live input (a pipe, a
+ * followed file) may take minutes to fill `want`.
  */
-export async function peek(src: AsyncIterable<Buffer>, want: number): Promise<{ head: Buffer; rest: AsyncIterable<Buffer> }> {
+export async function peek(src: AsyncIterable<Buffer>, want: number, eager = false): Promise<{ head: Buffer; rest: AsyncIterable<Buffer> }> {
   const it = src[Symbol.asyncIterator]();
   const parts: Buffer[] = [];
   let size = 0;
@@ -22,6 +24,7 @@ export async function peek(src: AsyncIterable<Buffer>, want: number): Promise<{ 
     const b = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
     parts.push(b);
     size += b.length;
+    if (eager && b.includes(10)) break;
   }
   const rest: AsyncIterable<Buffer> = {
     [Symbol.asyncIterator]: () => (done ? { next: async () => ({ done: true as const, value: undefined }) } : it),

@@ -8,8 +8,11 @@ import type { AlertEvent, DetectionAlert } from './alerts.js';
 
 /** Base time of synthetic streams: 2026-03-04T00:00:00Z. */
 export const T0 = Date.UTC(2026, 2, 4);
+/** Durations in milliseconds, for building streams. */
 export const SEC = 1_000;
+/** One minute in milliseconds. */
 export const MIN = 60_000;
+/** One hour in milliseconds. */
 export const HOUR = 3_600_000;
 
 let line = 0;

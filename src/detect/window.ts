@@ -1,194 +1,9 @@
 /**
- * Compact sliding-window state for the detectors. Memory is bounded by the
- * keys active within a window, never by the input: each keyed store evicts
- * keys whose last event left the window, and a hard cap sheds the least
- * recently seen keys if an attack outgrows it (the shed keys are counted).
+ * Compact per-key window state: rings of recent event times for counting
+ * rules, exact capped distinct-value tallies for value-counting rules. The
+ * keys themselves live in ./keyed.ts.
  */
-
-/**
- * A grouping key: the tenant's stand-in and up to two field values (a third
- * and later fields are joined into the second). Keys are looked up part by
- * part in nested maps rather than as one concatenated string: building and
- * hashing a fresh key string per event costs more than the detection itself.
- */
-export interface Key {
-  k0: string;
-  k1: string | undefined;
-  k2: string | undefined;
-}
-
-/**
- * Detector state keeps times as whole seconds since 2000-01-01: small integers
- * that V8 stores unboxed, where a millisecond epoch time costs a 16-byte heap
- * number in every field that holds it. One second is finer than any window.
- */
-export const SEC_BASE = Date.UTC(2000, 0, 1) / 1000;
-/** Epoch milliseconds to state seconds. */
-// `| 0` keeps the result a small integer (a float result would make V8 box the field).
-export const toSec = (ms: number): number => Math.floor(ms / 1000 - SEC_BASE) | 0;
-/** State seconds to epoch milliseconds. */
-export const toMs = (sec: number): number => (sec + SEC_BASE) * 1000;
-/** A duration in milliseconds as whole seconds (rounded up). */
-export const secs = (ms: number): number => Math.ceil(ms / 1000);
-
-/** Separator of key parts when a key is written as one string. */
-export const SEP = '\u0001';
-
-/** A key as one string (for alert ids and titles). */
-export const keyText = (k: Key): string => k.k0 + (k.k1 === undefined ? '' : SEP + k.k1) + (k.k2 === undefined ? '' : SEP + k.k2);
-
-/** Per-key state carries its key, the time of its last event and its position in the eviction queue. */
-export interface Stamped extends Key {
-  /** Time of the last event, epoch ms. */
-  last: number;
-  /** Value of `last` when the state was (re)queued; internal to KeyedStore. */
-  queued: number;
-}
-
-type Level<S> = Map<string, S | Level<S>>;
-
-/**
- * A map of per-key state with amortized O(1) eviction. Keys are queued when
- * created; a key touched since it was queued is re-queued lazily when it
- * reaches the head, so a touch costs nothing but setting `last`. Empty inner
- * maps are removed with their last key, so memory follows the live keys.
- */
-export class KeyedStore<S extends Stamped> {
-  private readonly root: Level<S> = new Map();
-  private count = 0;
-  private queue: S[] = [];
-  private head = 0;
-  /** Keys dropped because the store reached its cap (not by age). */
-  shed = 0;
-
-  /** `depth`: number of key parts after the tenant (0, 1 or 2). */
-  constructor(
-    private readonly depth: number,
-    private readonly maxKeys: number,
-  ) {}
-
-  get size(): number {
-    return this.count;
-  }
-
-  get(k: Key): S | undefined {
-    const a = this.root.get(k.k0);
-    if (this.depth === 0 || a === undefined) return a as S | undefined;
-    const b = (a as Level<S>).get(k.k1!);
-    if (this.depth === 1 || b === undefined) return b as S | undefined;
-    return (b as Level<S>).get(k.k2!) as S | undefined;
-  }
-
-  /** Adds a new state (its key parts and `last` must be set). */
-  add(s: S): void {
-    s.queued = s.last;
-    if (this.depth === 0) this.root.set(s.k0, s);
-    else {
-      let a = this.root.get(s.k0) as Level<S> | undefined;
-      if (!a) this.root.set(s.k0, (a = new Map()));
-      if (this.depth === 1) a.set(s.k1!, s);
-      else {
-        let b = a.get(s.k1!) as Level<S> | undefined;
-        if (!b) a.set(s.k1!, (b = new Map()));
-        b.set(s.k2!, s);
-      }
-    }
-    this.count++;
-    this.queue.push(s);
-    if (this.count > this.maxKeys) this.shedOldest();
-  }
-
-  /** Removes the state of a key (its queue slot becomes stale and is skipped later). */
-  delete(k: Key): void {
-    if (this.depth === 0) {
-      if (this.root.delete(k.k0)) this.count--;
-      return;
-    }
-    const a = this.root.get(k.k0) as Level<S> | undefined;
-    if (!a) return;
-    if (this.depth === 1) {
-      if (a.delete(k.k1!)) this.count--;
-    } else {
-      const b = a.get(k.k1!) as Level<S> | undefined;
-      if (!b || !b.delete(k.k2!)) return;
-      this.count--;
-      if (b.size === 0) a.delete(k.k1!);
-    }
-    if (a.size === 0) this.root.delete(k.k0);
-  }
-
-  *values(): IterableIterator<S> {
-    for (const a of this.root.values()) {
-      if (this.depth === 0) yield a as S;
-      else
-        for (const b of (a as Level<S>).values()) {
-          if (this.depth === 1) yield b as S;
-          else yield* (b as Level<S>).values() as IterableIterator<S>;
-        }
-    }
-  }
-
-  /** Removes every state whose last event is before `cutoff`; calls `onEvict` for each. */
-  evict(cutoff: number, onEvict?: (s: S) => void): void {
-    const q = this.queue;
-    while (this.head < q.length) {
-      const s = q[this.head]!;
-      if (this.get(s) !== s) {
-        this.head++; // stale slot: the key was deleted or replaced
-        continue;
-      }
-      if (s.last < cutoff) {
-        this.delete(s);
-        this.head++;
-        onEvict?.(s);
-        continue;
-      }
-      if (s.last !== s.queued) {
-        // Touched since queued: move to the tail with its new time.
-        s.queued = s.last;
-        q.push(s);
-        this.head++;
-        continue;
-      }
-      break;
-    }
-    this.compact();
-  }
-
-  /** The least recently queued live state, if any. */
-  oldest(): S | undefined {
-    for (let i = this.head; i < this.queue.length; i++) {
-      const s = this.queue[i]!;
-      if (this.get(s) === s) return s;
-    }
-    return undefined;
-  }
-
-  private shedOldest(): void {
-    const q = this.queue;
-    while (this.head < q.length && this.count > this.maxKeys) {
-      const s = q[this.head++]!;
-      if (this.get(s) === s) {
-        this.delete(s);
-        this.shed++;
-      }
-    }
-    this.compact();
-  }
-
-  private compact(): void {
-    // Drop the consumed prefix once it is most of the array, so the queue stays O(live keys).
-    if (this.head > 1024 && this.head * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
-    }
-  }
-
-  /** Number of queue slots held (live and stale), for memory-bound tests. */
-  get queueLength(): number {
-    return this.queue.length - this.head;
-  }
-}
+import type { KeyPart } from './keyed.js';
 
 /**
  * The most recent event times of one key, up to a cap, kept inside the key's
@@ -278,7 +93,7 @@ export const ringLength = (r: RingLike): number => (typeof r === 'number' || typ
 
 /** One distinct value's tally in a window. */
 export interface Tally {
-  value: string;
+  value: KeyPart;
   /** Last time seen. */
   t: number;
   /** Events counted. */
@@ -300,7 +115,7 @@ const SMALL = 12;
  */
 export class DistinctWindow {
   /** No value, one value (most windows), an exact-size array, or a Map past SMALL values. */
-  private items: undefined | Tally | Tally[] | Map<string, Tally>;
+  private items: undefined | Tally | Tally[] | Map<KeyPart, Tally>;
   /** Sum of `n` over the values held. */
   total = 0;
   /** Sum of `marked` over the values held. */
@@ -324,7 +139,7 @@ export class DistinctWindow {
     return it instanceof Map ? it.size : 1;
   }
 
-  get(value: string): Tally | undefined {
+  get(value: KeyPart): Tally | undefined {
     const it = this.items;
     if (it === undefined) return undefined;
     if (Array.isArray(it)) {
@@ -336,7 +151,7 @@ export class DistinctWindow {
   }
 
   /** Counts `weight` events of `value` at `t`; returns the tally, or undefined when `cap` refused it. */
-  touch(value: string, t: number, weight: number, marked: boolean, cap: number): Tally | undefined {
+  touch(value: KeyPart, t: number, weight: number, marked: boolean, cap: number): Tally | undefined {
     let e = this.get(value);
     if (!e) {
       if (this.size >= cap) {
@@ -354,7 +169,7 @@ export class DistinctWindow {
           for (let i = 0; i < it.length; i++) next[i] = it[i]!;
           next[it.length] = e;
           this.items = next;
-        } else this.items = new Map([...it.map((x): [string, Tally] => [x.value, x]), [value, e]]);
+        } else this.items = new Map([...it.map((x): [KeyPart, Tally] => [x.value, x]), [value, e]]);
       } else it.set(value, e);
     }
     if (t > e.t) e.t = t;
@@ -368,7 +183,7 @@ export class DistinctWindow {
   }
 
   /** Removes one value. */
-  remove(value: string): void {
+  remove(value: KeyPart): void {
     const e = this.get(value);
     if (!e) return;
     this.total -= e.n;
@@ -420,81 +235,4 @@ export class DistinctWindow {
     if (Array.isArray(it)) return it;
     return it instanceof Map ? it.values() : [it];
   }
-}
-
-/**
- * A key's state shared by the detectors that group alike: each keeps its part
- * in its own slot property (`a`..`d`), so the sharing costs no extra array.
- */
-export interface Shared extends Stamped {
-  a?: unknown;
-  b?: unknown;
-  c?: unknown;
-  d?: unknown;
-}
-
-const SLOTS = ['a', 'b', 'c', 'd'] as const;
-/** Reads and writes one detector's slot of a shared state. */
-export interface Slot {
-  get(sh: Shared): unknown;
-  set(sh: Shared, v: unknown): void;
-}
-
-function slotAccess(i: number): Slot {
-  const name = SLOTS[i]!;
-  return { get: (sh) => sh[name], set: (sh, v) => void (sh[name] = v) };
-}
-
-/**
- * Keyed stores shared by grouping signature and horizon: fast and slow brute
- * force and success-after-failures all key on user+source over the same hour,
- * and one lookup (the main cost per event) then serves all of them. Detectors
- * with other horizons get their own store, so a short window's state does not
- * linger for a long one's sake.
- */
-export class SharedStores {
-  private readonly stores = new Map<string, { store: KeyedStore<Shared>; slots: number }>();
-  /** Slots claimed per store, read when a state is made (after every detector claimed). */
-  private readonly widths = new Map<KeyedStore<Shared>, number>();
-
-  constructor(private readonly maxKeys: number) {}
-
-  /** Claims a slot in the store of a grouping signature; `horizon` is how long a key outlives its last event. */
-  claim(signature: string, depth: number, horizon: number): { store: KeyedStore<Shared>; slot: Slot; horizon: number } {
-    const id = `${signature}|${horizon}`;
-    let e = this.stores.get(id);
-    if (!e || e.slots >= SLOTS.length) this.stores.set(id, (e = { store: new KeyedStore<Shared>(depth, this.maxKeys), slots: 0 }));
-    this.widths.set(e.store, e.slots + 1);
-    return { store: e.store, slot: slotAccess(e.slots++), horizon };
-  }
-
-  /** Number of slots of a store. */
-  width(store: KeyedStore<Shared>): number {
-    return this.widths.get(store) ?? SLOTS.length;
-  }
-
-  /** Evicts, in every store, the keys idle for longer than its horizon (`now` in epoch ms; stores hold seconds). */
-  evict(now: number): void {
-    for (const [id, e] of this.stores) e.store.evict(toSec(now - Number(id.slice(id.lastIndexOf('|') + 1))));
-  }
-
-  /** Keys shed by the caps, over all stores. */
-  get shed(): number {
-    let n = 0;
-    for (const e of this.stores.values()) n += e.store.shed;
-    return n;
-  }
-}
-
-/** Gets (or creates, with `width` slots) the shared state of `key`, stamping it with `t` (seconds). */
-export function sharedState(store: KeyedStore<Shared>, key: Key, t: number, width: number): Shared {
-  let sh = store.get(key);
-  if (!sh) {
-    // Only the claimed slots: every property costs a word in each of many states.
-    if (width === 1) sh = { k0: key.k0, k1: key.k1, k2: key.k2, last: t, queued: 0, a: undefined };
-    else if (width === 2) sh = { k0: key.k0, k1: key.k1, k2: key.k2, last: t, queued: 0, a: undefined, b: undefined };
-    else sh = { k0: key.k0, k1: key.k1, k2: key.k2, last: t, queued: 0, a: undefined, b: undefined, c: undefined, d: undefined };
-    store.add(sh);
-  } else if (t > sh.last) sh.last = t;
-  return sh;
 }

@@ -1,8 +1,8 @@
 /** What every detector shares: the event facts computed once, matching, grouping keys. */
 import type { AuthEvent } from '../event.js';
 import type { AlertBook } from '../alerts.js';
-import { SEP, type Key, type SharedStores } from '../window.js';
-import { CidrSet, networkKey } from '../net.js';
+import { SEP, type Key, type KeyPart, type SharedStores } from '../keyed.js';
+import { CidrSet, networkKey, type SourceKey } from '../net.js';
 import { userMatcher, type GroupField, type MatchFilter, type Rule, type RuleSet } from '../rules.js';
 
 /** Facts about one event, computed once by the engine and shared by every detector. */
@@ -18,8 +18,8 @@ export interface EventFacts {
   keyEpochs: number[];
   /** Reusable key objects, by key slot. */
   keyObjs: Key[];
-  /** Source counting key: IPv4 address or IPv6 /64; undefined without a source. */
-  source: string | undefined;
+  /** Source counting key: IPv4 address as an integer or IPv6 /64 (see SourceKey); undefined without a source. */
+  source: SourceKey | undefined;
   /** How many attempts the event stands for (`repeat`, at least 1). */
   weight: number;
   /** Newest event time seen so far (the watermark), epoch ms. */
@@ -85,7 +85,7 @@ export const newFacts = (): EventFacts => ({ tenant: '', tenantKey: '', epoch: 0
 /** How many key parts follow the tenant for a grouping (fields past the second are joined into it). */
 export const keyDepth = (groupBy: readonly GroupField[]): number => Math.min(groupBy.length, 2);
 
-type Getter = (e: AuthEvent, f: EventFacts) => string | undefined;
+type Getter = (e: AuthEvent, f: EventFacts) => KeyPart | undefined;
 
 function getter(g: GroupField): Getter {
   switch (g) {
@@ -130,7 +130,7 @@ export function compileKey(groupBy: readonly GroupField[]): (e: AuthEvent, f: Ev
     for (const g of rest) {
       const w = g(e, f);
       if (w === undefined || v === undefined) return undefined;
-      v += SEP + w;
+      v = `${v}${SEP}${w}`;
     }
     if ((k.k2 = v) === undefined) return undefined;
     return k;
@@ -146,7 +146,7 @@ export function compileKey(groupBy: readonly GroupField[]): (e: AuthEvent, f: Ev
 }
 
 /** The value of a distinct-count field for an event. */
-export function distinctValue(field: 'user' | 'source' | 'network' | 'target', e: AuthEvent, f: EventFacts): string | undefined {
+export function distinctValue(field: 'user' | 'source' | 'network' | 'target', e: AuthEvent, f: EventFacts): KeyPart | undefined {
   switch (field) {
     case 'user':
       return e.user;

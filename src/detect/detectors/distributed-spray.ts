@@ -15,9 +15,11 @@
  */
 import type { AuthEvent } from '../event.js';
 import { retain, type Evidence } from '../alerts.js';
-import { sourceKey } from '../net.js';
+import { sourceKey, type SourceKey } from '../net.js';
 import type { DistributedSprayRule } from '../rules.js';
-import { DistinctWindow, KeyedStore, type Key, type Stamped, type Tally } from '../window.js';
+import { DistinctWindow, type Tally } from '../window.js';
+import { KeyedStore, type Key, type Stamped } from '../keyed.js';
+import { secs, toMs, toSec } from '../duration.js';
 import { compileAllow, compileKey, compileMatch, keyDepth, type Detector, type DetectorDeps, type EventFacts } from './common.js';
 
 interface SprayState extends Stamped {
@@ -28,6 +30,8 @@ interface SprayState extends Stamped {
   sources: DistinctWindow;
   samples: Evidence[];
   evalAt: number;
+  /** Users first counted while the alert is open, oldest first, waiting out `resolveWithin`. */
+  pending: Tally[];
   /** The last event seen, to describe the alert key. */
   lastEvent: AuthEvent;
 }
@@ -72,20 +76,23 @@ export class DistributedSprayDetector implements Detector {
         last: e.time,
         queued: 0,
         tenant: f.tenant,
-        users: new DistinctWindow(e.time),
-        sources: new DistinctWindow(e.time),
+        users: new DistinctWindow(f.sec),
+        sources: new DistinctWindow(f.sec),
         samples: [],
+        pending: [],
         evalAt: -Infinity,
         lastEvent: e,
       };
       this.store.add(st);
     } else if (e.time > st.last) st.last = e.time;
     st.lastEvent = e;
-    const src = st.sources.touch(f.source, e.time, f.weight, false, cap);
+    // Tallies hold state seconds, like every other detector's (see toSec).
+    const src = st.sources.touch(f.source, f.sec, f.weight, false, cap);
     if (!src || src.n > this.rule.maxPerSource) return; // refused by the cap, or loud
-    const u = st.users.touch(e.user, e.time, f.weight, false, cap);
+    const u = st.users.touch(e.user, f.sec, f.weight, false, cap);
     if (!u) return;
     u.tag = e.srcIp;
+    if (u.n === f.weight && this.deps.book.find(this.rule.id, st)) st.pending.push(u);
     if (st.samples.length >= 4) st.samples.shift();
     st.samples.push({ file: e.file, line: e.line, raw: retain(e.raw) });
     if (st.users.size >= this.rule.threshold && e.time - st.evalAt >= EVAL_EVERY && !this.deps.book.find(this.rule.id, st)) {
@@ -99,7 +106,7 @@ export class DistributedSprayDetector implements Detector {
     const key = this.keyOf(e, f);
     const st = key === undefined ? undefined : this.store.get(key);
     const u = st?.users.get(e.user!);
-    if (!st || !u || u.marked > 0 || e.time - u.t > this.rule.resolveWithin) return;
+    if (!st || !u || u.marked > 0 || f.sec - u.t > secs(this.rule.resolveWithin)) return;
     // A typo followed by a good password: forget the failure and its source's share.
     st.users.remove(u.value);
     const sk = u.tag === undefined ? undefined : sourceKey(u.tag);
@@ -118,9 +125,10 @@ export class DistributedSprayDetector implements Detector {
   }
 
   private prune(st: SprayState, now: number): void {
-    if (now - st.users.prunedAt < this.rule.window / 16) return;
-    st.users.prunedAt = now;
-    const cutoff = now - this.rule.window;
+    const t = toSec(now);
+    if (t - st.users.prunedAt < secs(this.rule.window) / 16) return;
+    st.users.prunedAt = t;
+    const cutoff = t - secs(this.rule.window);
     st.users.prune(cutoff);
     st.sources.prune(cutoff);
   }
@@ -129,12 +137,12 @@ export class DistributedSprayDetector implements Detector {
     this.prune(st, e.time);
     const users: string[] = [];
     const addrs = new Set<string>();
-    const keys = new Set<string>();
+    const keys = new Set<SourceKey>();
     let count = 0;
-    let first = e.time;
+    let first = toSec(e.time);
     for (const u of st.users.values()) {
       if (!this.quiet(st, u)) continue;
-      users.push(u.value);
+      users.push(String(u.value));
       addrs.add(u.tag!);
       keys.add(sourceKey(u.tag!));
       count += u.n;
@@ -143,7 +151,7 @@ export class DistributedSprayDetector implements Detector {
     if (users.length < this.rule.threshold || keys.size < this.rule.minSources) return;
     for (const u of st.users.values()) if (this.quiet(st, u)) u.marked = 1;
     this.deps.book.openAlert(this.rule, st, st.tenant, e, {
-      firstSeen: first,
+      firstSeen: toMs(first),
       count,
       users,
       sources: addrs,
@@ -154,14 +162,23 @@ export class DistributedSprayDetector implements Detector {
 
   /** Commits users whose failure stayed unresolved for `resolveWithin` to the open alert. */
   private sync(now: number, all: boolean): void {
+    const wait = secs(this.rule.resolveWithin);
     for (const st of this.store.values()) {
       const a = this.deps.book.find(this.rule.id, st);
-      if (!a) continue;
-      for (const u of st.users.values()) {
-        if (u.marked > 0 || (!all && now - u.t < this.rule.resolveWithin) || !this.quiet(st, u)) continue;
-        u.marked = 1;
-        this.deps.book.merge(a, { time: u.t, user: u.value, srcIp: u.tag, file: '', line: 0, raw: '' }, u.n, undefined);
+      if (!a) {
+        st.pending.length = 0;
+        continue;
       }
+      let i = 0;
+      for (; i < st.pending.length; i++) {
+        const u = st.pending[i]!;
+        if (u.marked > 0 || st.users.get(u.value) !== u) continue; // committed, resolved or aged out
+        if (!all && toSec(now) - u.t < wait) break; // the rest are younger
+        if (!this.quiet(st, u)) continue;
+        u.marked = 1;
+        this.deps.book.merge(a, { time: toMs(u.t), user: String(u.value), srcIp: u.tag, file: '', line: 0, raw: '' }, u.n, undefined);
+      }
+      st.pending.splice(0, i);
     }
   }
 

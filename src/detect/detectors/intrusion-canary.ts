@@ -5,7 +5,8 @@
  */
 import type { AuthEvent } from '../event.js';
 import type { IntrusionCanaryRule } from '../rules.js';
-import { KeyedStore, ringCount, ringLength, ringPush, ringSpan, type Ring, type Key, type Stamped } from '../window.js';
+import { ringCount, ringLength, ringPush, ringSpan, type Ring } from '../window.js';
+import { KeyedStore, type Key, type Stamped } from '../keyed.js';
 import { compileAllow, compileKey, compileMatch, keyDepth, type Detector, type DetectorDeps, type EventFacts } from './common.js';
 
 interface CanaryState extends Stamped, Partial<Ring> {
@@ -61,7 +62,7 @@ export class IntrusionCanaryDetector implements Detector {
     this.deps.book.openAlert(this.rule, st, f.tenant, e, {
       firstSeen: ringSpan(st as Ring, st.changedAt).first,
       count: n,
-      sourceKeys: f.source ? [f.source] : [],
+      sourceKeys: f.source !== undefined ? [f.source] : [],
     });
   }
 

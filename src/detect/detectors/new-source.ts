@@ -7,11 +7,12 @@
  */
 import type { AuthEvent } from '../event.js';
 import type { NewSourceRule } from '../rules.js';
-import { KeyedStore, type Key, type Stamped } from '../window.js';
+import { sourceKey, type SourceKey } from '../net.js';
+import { KeyedStore, type Key, type Stamped } from '../keyed.js';
 import { compileAllow, compileKey, compileMatch, keyDepth, type Detector, type DetectorDeps, type EventFacts } from './common.js';
 
 interface KnownState extends Stamped {
-  known: Map<string, number>;
+  known: Map<SourceKey, number>;
 }
 
 /** Detector for one `new-source` rule. */
@@ -49,7 +50,7 @@ export class NewSourceDetector implements Detector {
     let st = this.store.get(key);
     if (!st) {
       st = { k0: key.k0, k1: key.k1, k2: key.k2, last: e.time, queued: 0, known: new Map() };
-      for (const s of this.seed[e.user] ?? []) st.known.set(s, e.time);
+      for (const s of this.seed[e.user] ?? []) st.known.set(sourceKey(s), e.time);
       this.store.add(st);
     } else if (e.time > st.last) st.last = e.time;
     const seen = st.known.get(f.source);

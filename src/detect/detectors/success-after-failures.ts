@@ -8,7 +8,9 @@
  */
 import type { AuthEvent } from '../event.js';
 import type { SuccessAfterFailuresRule } from '../rules.js';
-import { ringAdd, ringCount, ringLength, ringSpan, secs, sharedState, toMs, type Key, type KeyedStore, type RingLike, type Shared, type Slot } from '../window.js';
+import { ringAdd, ringCount, ringLength, ringSpan, type RingLike } from '../window.js';
+import { sharedState, type Key, type KeyedStore, type Shared, type Slot } from '../keyed.js';
+import { secs, toMs } from '../duration.js';
 import { compileAllow, compileKey, compileMatch, keyDepth, type Detector, type DetectorDeps, type EventFacts } from './common.js';
 
 /**
@@ -77,7 +79,7 @@ export class SuccessAfterFailuresDetector implements Detector {
     this.deps.book.openAlert(this.rule, key, f.tenant, e, {
       firstSeen: toMs(ringSpan(ring, cutoff).first),
       count: failures + f.weight, // the failures and the success
-      sourceKeys: f.source ? [f.source] : [],
+      sourceKeys: f.source !== undefined ? [f.source] : [],
     });
   }
 

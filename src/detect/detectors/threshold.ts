@@ -7,7 +7,9 @@
 import type { AuthEvent } from '../event.js';
 import type { ThresholdRule } from '../rules.js';
 import { sourceKey } from '../net.js';
-import { DistinctWindow, ringAdd, ringCount, ringLength, ringSpan, secs, sharedState, toMs, type Key, type KeyedStore, type RingLike, type Shared, type Slot } from '../window.js';
+import { DistinctWindow, ringAdd, ringCount, ringLength, ringSpan, type RingLike } from '../window.js';
+import { sharedState, type Key, type KeyedStore, type Shared, type Slot } from '../keyed.js';
+import { secs, toMs } from '../duration.js';
 import { compileAllow, compileKey, compileMatch, distinctValue, keyDepth, type Detector, type DetectorDeps, type EventFacts } from './common.js';
 
 /** The signature under which threshold rules share state. */
@@ -87,7 +89,7 @@ export class ThresholdDetector implements Detector {
       this.deps.book.openAlert(r, key, f.tenant, e, {
         firstSeen: toMs(span.first),
         count: n,
-        sourceKeys: f.source ? [f.source] : [],
+        sourceKeys: f.source !== undefined ? [f.source] : [],
       });
     }
   }
@@ -124,7 +126,7 @@ export class ThresholdDetector implements Detector {
       this.deps.book.openAlert(r, key, f.tenant, e, {
         firstSeen: toMs(Math.max(st.first, t - win)),
         count: st.total,
-        users: field === 'user' ? tallies.map((t) => t.value) : [],
+        users: field === 'user' ? tallies.map((t) => String(t.value)) : [],
         sources: addrs,
         sourceKeys: field === 'source' ? tallies.map((t) => t.value) : addrs.map(sourceKey),
       });

@@ -23,7 +23,7 @@ import { PAM, pamEvent, parsePamFailure } from './pam.js';
 import type { Head } from './syslog.js';
 import type { ParseContext, SkipReason } from './types.js';
 
-/** Module-local alias of the shared match result (a local binding is cheaper than an imported one). */
+/** Short local name for the shared address-match result of addr.ts. */
 const M = A;
 
 const SERVICE = 'sshd';
