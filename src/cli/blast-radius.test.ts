@@ -1,16 +1,12 @@
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, runCli, tempDir } from './test-support.js';
+import { importedExample, runCli } from './test-support.js';
 
-const EXAMPLE = join(FIXTURES, 'workspace', 'example');
 let db = '';
 /** Runs a command against the imported example, judged as of 2026-12-01. */
 const run = (...args: string[]) => runCli([...args, '--db', db, '--now', '2026-12-01']);
 
 beforeAll(async () => {
-  db = join(await tempDir(), 'hg.db');
-  const r = await runCli(['import', EXAMPLE, '--db', db]);
-  expect(r.code, r.err).toBe(0);
+  db = await importedExample();
 });
 
 describe('hubguard blast-radius', () => {

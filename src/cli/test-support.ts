@@ -33,3 +33,11 @@ export const tempDir = (): Promise<string> => mkdtemp(join(tmpdir(), 'hg-cli-'))
 
 /** The repository's fixtures folder. */
 export const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
+
+/** Imports the example workspace into a fresh SQLite database; returns the database path. */
+export async function importedExample(): Promise<string> {
+  const db = join(await tempDir(), 'hg.db');
+  const r = await runCli(['import', join(FIXTURES, 'workspace', 'example'), '--db', db]);
+  if (r.code !== 0) throw new Error(`importing the example failed: ${r.err}`);
+  return db;
+}
