@@ -1,7 +1,7 @@
 import type { Privilege } from '../core/index.js';
 import { daysAgo, randomAgo, type DemoContext } from './context.js';
 import { productFields } from './devices.js';
-import { FIRST_NAMES, LAST_NAMES } from './names.js';
+import { uniquePerson } from './names.js';
 import { credentialRef } from './people.js';
 import { rngFor } from './prng.js';
 import { SERVER_OS, WORKSTATION_OS } from './products.js';
@@ -35,13 +35,8 @@ export function mspIdentities(ctx: DemoContext, techs: readonly Technician[]): I
   }));
   const used = new Set<string>();
   for (const role of OFFICE_ROLES) {
-    const first = rng.pick(FIRST_NAMES);
-    const last = rng.pick(LAST_NAMES);
     // Office staff sign in as first.last, technicians as initial+last, so the two never collide.
-    const base = `${first}.${last}`.toLowerCase();
-    let local = base;
-    for (let d = 2; used.has(local); d++) local = `${base}${d}`;
-    used.add(local);
+    const { first, last, local } = uniquePerson(rng, used);
     const id = `${local}@${MSP.domain}`;
     out.push({
       id, tenant: MSP.id, kind: 'human', displayName: `${first} ${last}`, username: id, mfa: ['authenticator-push'],

@@ -168,3 +168,17 @@ export function initials(name: string, max = 4): string {
     .map((w) => w[0]?.toUpperCase() ?? '')
     .join('');
 }
+
+/**
+ * A random person with a `first.last` sign-in name not yet in `used` (a digit is
+ * appended on a clash); the name is added to `used`.
+ */
+export function uniquePerson(rng: { pick<T>(xs: readonly T[]): T }, used: Set<string>): { first: string; last: string; local: string } {
+  const first = rng.pick(FIRST_NAMES);
+  const last = rng.pick(LAST_NAMES);
+  const base = `${first}.${last}`.toLowerCase();
+  let local = base;
+  for (let d = 2; used.has(local); d++) local = `${base}${d}`;
+  used.add(local);
+  return { first, last, local };
+}

@@ -1,6 +1,6 @@
 import type { MfaMethod } from '../core/index.js';
 import { randomAgo, type DemoContext } from './context.js';
-import { DEPARTMENTS, EXECUTIVE_TITLE, FIRST_NAMES, LAST_NAMES, MANAGEMENT_DEPARTMENT, slug } from './names.js';
+import { DEPARTMENTS, EXECUTIVE_TITLE, MANAGEMENT_DEPARTMENT, slug, uniquePerson } from './names.js';
 import { hash32, rngFor } from './prng.js';
 import type { CustomerProfile } from './profile.js';
 import { activeTechnicians, type Technician } from './staff.js';
@@ -70,12 +70,7 @@ export function customerPeople(ctx: DemoContext, techs: readonly Technician[], p
   const persons: Person[] = [];
   const itAdmins = p.sector === 'hospital' ? 3 : p.users >= 30 ? 2 : 1;
   for (let k = 0; k < p.users; k++) {
-    const first = rng.pick(FIRST_NAMES);
-    const last = rng.pick(LAST_NAMES);
-    const base = `${first}.${last}`.toLowerCase();
-    let local = base;
-    for (let d = 2; used.has(local); d++) local = `${base}${d}`;
-    used.add(local);
+    const { first, last, local } = uniquePerson(rng, used);
     // Staff 0 runs the place; staff 1.. are the people who look after IT day to day.
     const itAdmin = k >= 1 && k <= itAdmins;
     const department = k <= 1 ? MANAGEMENT_DEPARTMENT[p.sector] : rng.pick(depts);
@@ -124,11 +119,7 @@ export function customerPeople(ctx: DemoContext, techs: readonly Technician[], p
   // Former staff: disabled, as they should be, and kept in the export as real directories do.
   const leavers = rng.int(0, 3);
   for (let k = 0; k < leavers; k++) {
-    const first = rng.pick(FIRST_NAMES);
-    const last = rng.pick(LAST_NAMES);
-    let local = `${first}.${last}`.toLowerCase();
-    for (let d = 2; used.has(local); d++) local = `${first}.${last}${d}`.toLowerCase();
-    used.add(local);
+    const { first, last, local } = uniquePerson(rng, used);
     identities.push({
       id: `${local}@${p.domain}`, tenant: t, kind: 'human', displayName: `${first} ${last}`, username: `${local}@${p.domain}`,
       enabled: false, mfa: ['authenticator-push'], lastSignIn: randomAgo(ctx, rng, 120, 900), tags: ['leaver'],
