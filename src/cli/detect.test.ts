@@ -164,4 +164,17 @@ describe('hubguard detect', () => {
     expect(out.text).toContain('"detector":"brute-force.fast"');
     expect(out.text).toContain('"detector":"success-after-failures"');
   });
+
+  it('--follow without --json prints a line per alert as it opens', async () => {
+    const live = join(dir, 'live2.log');
+    await writeFile(live, '');
+    const { ctx, out } = context();
+    const stop = new AbortController();
+    const running = createDetectCommand({ signal: stop.signal }).run(['--follow', live], ctx);
+    await appendFile(live, `${ATTACK}\n`);
+    for (let i = 0; i < 100 && !out.text.includes('success-after-failures'); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(out.text).toMatch(/^2026-03-04T\S+ {2}medium {2}brute-force\.fast {2}Brute force on one account: root from 203\.0\.113\.10$/m);
+    stop.abort();
+    expect(await running).toBe(3);
+  });
 });

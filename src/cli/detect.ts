@@ -187,6 +187,9 @@ export function createDetectCommand(deps: DetectDeps = {}): Command {
         // closes, so that memory does not hold them all.
         const live = values.follow || positionals.includes('-');
         sinks.push({ write: (e) => (live || e.type === 'closed' ? println(ctx.stdout, JSON.stringify(e.alert)) : undefined) });
+      } else if (values.follow) {
+        // Live without --json: a line per new alert as it opens; the table follows at the end.
+        sinks.push({ write: (e) => (e.type === 'opened' ? println(ctx.stdout, `${e.alert.lastSeen}  ${e.alert.severity}  ${e.alert.detector}  ${e.alert.title}`) : undefined) });
       }
       const totalBytes = inputs.reduce((s, i) => s + (i.size ?? 0), 0);
       const bar = new ProgressBar(ctx.stderr, ctx.interactive && !values.follow && files.length > 0 && totalBytes > 0, 'detecting');

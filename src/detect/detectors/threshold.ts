@@ -28,6 +28,7 @@ export class ThresholdDetector implements Detector {
   private readonly store: KeyedStore<Shared>;
   private readonly slot: Slot;
   private readonly ringCap: number;
+  private readonly field: 'user' | 'source' | 'network' | 'target';
 
   constructor(
     rules: ThresholdRule[],
@@ -42,6 +43,7 @@ export class ThresholdDetector implements Detector {
     // N events of a steady trickle always spans the same time, whatever came before.
     this.ringCap = Math.max(...rules.map((r) => (r.conditions.minSpan !== undefined ? r.threshold * 4 : r.threshold)));
     this.counting = first.count === 'events';
+    this.field = first.count === 'events' ? 'user' : first.count.distinct;
     // A key may still receive events up to `maxDisorder` late, so it is kept that much longer.
     const horizon = Math.max(...rules.map((r) => r.window)) + deps.ruleSet.maxDisorder;
     ({ store: this.store, slot: this.slot } = deps.shared.claim(first.groupBy.join(','), keyDepth(first.groupBy), horizon));
@@ -96,7 +98,7 @@ export class ThresholdDetector implements Detector {
 
   private onDistinct(e: AuthEvent, f: EventFacts, key: Key): void {
     const r0 = this.rules[0]!;
-    const field = r0.count === 'events' ? 'user' : r0.count.distinct;
+    const field = this.field;
     const v = distinctValue(field, e, f);
     if (v === undefined) return;
     const allOpen = this.mergeOpen(e, f, key);
