@@ -1,11 +1,22 @@
 import type { Command } from './context.js';
-import { startCommand } from './start.js';
-import { importCommand } from './import.js';
-import { findingsCommand } from './findings.js';
-import { demoCommand } from './demo.js';
-import { detectCommand } from './detect.js';
-import { blastRadiusCommand } from './blast-radius.js';
-import { accessCommand } from './access.js';
+
+/**
+ * One entry of the command list. Commands load on use, so that `hubguard detect`
+ * does not pay for the database, the engines and the importers at start-up.
+ */
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load(): Promise<Command>;
+}
 
 /** Every CLI command, in the order `hubguard --help` lists them. */
-export const COMMANDS: Command[] = [startCommand, importCommand, findingsCommand, demoCommand, detectCommand, blastRadiusCommand, accessCommand];
+export const COMMANDS: CommandEntry[] = [
+  { name: 'start', summary: 'The main job: load the demo MSP on first run, assess everything, print the posture', load: async () => (await import('./start.js')).startCommand },
+  { name: 'import', summary: 'Import a workspace folder or files (all or nothing, idempotent)', load: async () => (await import('./import.js')).importCommand },
+  { name: 'findings', summary: 'List stored findings, filtered by customer, area and severity', load: async () => (await import('./findings.js')).findingsCommand },
+  { name: 'demo', summary: 'Write a realistic demo MSP workspace (deterministic for a seed)', load: async () => (await import('./demo.js')).demoCommand },
+  { name: 'detect', summary: 'Find brute force and password spraying (also slow and distributed) in auth logs; exit 3 on alerts', load: async () => (await import('./detect.js')).detectCommand },
+  { name: 'blast-radius', summary: 'What falls if one principal or tool is taken; with no argument, the hub’s chokepoints ranked', load: async () => (await import('./blast-radius.js')).blastRadiusCommand },
+  { name: 'access', summary: 'Access findings: MFA, standing and delegated admin, stale and shared accounts, each with its path', load: async () => (await import('./access.js')).accessCommand },
+];

@@ -20,10 +20,11 @@ import { firstEventTime } from '../detect/sniff.js';
 import { parseCommandArgs } from './args.js';
 import { type CliContext, type Command, println } from './context.js';
 import { ProgressBar } from './progress.js';
+import { databaseAlertSink } from './alert-store.js';
 import { renderTable } from './table.js';
 
 const USAGE =
-  'hubguard detect <file…|-> [--format <name>] [--follow] [--since <ISO time|24h>] [--json] [--rules <file>] [--tenant <org id>] [--privileged <file>]';
+  'hubguard detect <file…|-> [--format <name>] [--follow] [--since <ISO time|24h>] [--json] [--rules <file>] [--tenant <org id>] [--privileged <file>] [--store | --db <url>]';
 
 /** Exit code when alerts were raised. */
 export const EXIT_ALERTS = 3;
@@ -152,6 +153,8 @@ export function createDetectCommand(deps: DetectDeps = {}): Command {
           rules: { type: 'string' },
           tenant: { type: 'string' },
           privileged: { type: 'string' },
+          store: { type: 'boolean' },
+          db: { type: 'string' },
         },
         USAGE,
       );
@@ -180,6 +183,9 @@ export function createDetectCommand(deps: DetectDeps = {}): Command {
       }
       if (!values.follow) inputs = await orderInputs(inputs, values.format, deps.pipeline?.registry);
       const sinks = [...((await deps.sinks?.(ctx)) ?? [])];
+      // --store (the default database) or --db <url>: alerts are kept with the findings.
+      const store = values.store || values.db !== undefined ? await databaseAlertSink(values.db, ctx) : undefined;
+      if (store) sinks.push(store);
       if (values.json) {
         // One JSON object a line. Live (--follow, or standard input, which may be a live pipe):
         // every opened alert, its throttled updates and its final state, a later line with the
@@ -235,6 +241,7 @@ export function createDetectCommand(deps: DetectDeps = {}): Command {
       if (!values.json && alerts.length) println(ctx.stdout, alertTable(alerts));
       if (!values.json && alerts.length < raised) println(ctx.stderr, `(${n(raised - alerts.length)} more alerts not listed; use --json for all)`);
       for (const l of summary(counters, seconds, raised)) println(ctx.stderr, l);
+      if (store) println(ctx.stderr, `stored ${n(store.stored())} alert(s) in the database`);
       if (raised) return EXIT_ALERTS;
       return counters.fileErrors.length ? 1 : 0;
     },

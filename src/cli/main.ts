@@ -19,17 +19,18 @@ export async function main(argv: string[], ctx: CliContext = processContext()): 
     println(ctx.stdout, '0.1.0');
     return 0;
   }
-  const cmd: Command | undefined = COMMANDS.find((c) => c.name === name);
-  if (!cmd) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     println(ctx.stderr, `hubguard: unknown command '${name}' [HG_ERR_USAGE]`);
     help(ctx);
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    println(ctx.stdout, `Usage: ${cmd.usage}\n\n${cmd.summary}`);
-    return 0;
-  }
   try {
+    const cmd: Command = await entry.load();
+    if (rest.includes('--help') || rest.includes('-h')) {
+      println(ctx.stdout, `Usage: ${cmd.usage}\n\n${cmd.summary}`);
+      return 0;
+    }
     return await cmd.run(rest, ctx);
   } catch (err) {
     return reportError(err, ctx);
