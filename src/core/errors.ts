@@ -21,6 +21,7 @@ export const ERRORS = {
   HG_ERR_TOO_MANY_ERRORS: { status: 400, user: true, message: 'too many errors; stopped reporting' },
   HG_ERR_CONFIG: { status: 500, user: true, message: 'invalid configuration' },
   HG_ERR_USAGE: { status: 400, user: true, message: 'invalid command usage' },
+  HG_ERR_NETWORK: { status: 502, user: true, message: 'download failed' },
   HG_ERR_TENANT_SCOPE: { status: 403, user: false, message: 'operation outside the caller tenant scope' },
   HG_ERR_DB: { status: 503, user: false, message: 'database error' },
   HG_ERR_CATALOG: { status: 500, user: false, message: 'invalid control catalog' },

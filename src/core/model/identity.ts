@@ -40,6 +40,11 @@ export const Identity = z.strictObject({
   enabled: z.boolean().default(true),
   mfa: z.array(MfaMethod).default([]),
   lastSignIn: Timestamp.optional(),
+  /**
+   * Last interactive sign-in (someone at a prompt or a remote desktop), where the
+   * source tells interactive from non-interactive sign-ins (Entra ID does).
+   */
+  lastInteractiveSignIn: Timestamp.optional(),
   /** Holds a privileged role somewhere (an admin of any kind). */
   privileged: z.boolean().default(false),
   /** Employment ended (a departed technician); set even when the account is still enabled. */

@@ -119,6 +119,15 @@ export function accountFindings(cx: AccessContext): FindingDraft[] {
       }, why));
     }
 
+    if (i.kind === 'service' && i.lastInteractiveSignIn) {
+      out.push(cx.draft('hg.ctl.authn.service-account-interactive', {
+        ...base,
+        title: `Service account ${i.displayName} signed in interactively`,
+        detail: 'A service account used at a prompt is a person holding a credential meant for a tool, or an attacker who took it.',
+        evidence: { lastInteractiveSignIn: i.lastInteractiveSignIn, username: i.username, ...radiusEvidence(cx, v) },
+      }, why));
+    }
+
     if (i.kind === 'shared' && (msp || inMspGroup(cx, v))) {
       out.push(cx.draft('hg.ctl.authn.shared-accounts', {
         ...base,

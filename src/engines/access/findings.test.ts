@@ -21,7 +21,7 @@ const rules = () =>
       { id: 'ana', tenant: 'msp', displayName: 'Ana', mfa: ['fido2'], privileged: true, lastSignIn: '2026-11-30' },
       { id: 'ben', tenant: 'msp', displayName: 'Ben', mfa: ['sms'], privileged: true, lastSignIn: '2026-11-30' },
       { id: 'cy', tenant: 'msp', displayName: 'Cy', lastSignIn: '2026-06-01', departedAt: '2026-07-01' },
-      { id: 'svc', tenant: 'msp', kind: 'service', displayName: 'Service', lastSignIn: '2026-11-30' },
+      { id: 'svc', tenant: 'msp', kind: 'service', displayName: 'Service', lastSignIn: '2026-11-30', lastInteractiveSignIn: '2026-11-29' },
       { id: 'desk', tenant: 'msp', kind: 'shared', displayName: 'Helpdesk login', mfa: ['totp'], lastSignIn: '2026-11-30' },
       { id: 'clinic-admin', tenant: 'clinic', displayName: 'Clinic admin', mfa: ['totp'], privileged: true, lastSignIn: '2026-08-01', credentialRef: 'x1' },
       { id: 'law-admin', tenant: 'law', displayName: 'Law admin', mfa: ['email'], privileged: true, lastSignIn: '2026-11-29', credentialRef: 'x1' },
@@ -73,6 +73,7 @@ describe('access findings', () => {
   it('finds each weakness once, against the right control', () => {
     expect(brief(accessFindings(rules(), NOW))).toEqual([
       'authn.msp-not-in-customer-admin-groups clinic-hd>ben',
+      'authn.service-account-interactive svc',
       'authn.shared-accounts desk',
       'mfa.msp-accounts cy',
       'mfa.weak-factors-privileged ben',

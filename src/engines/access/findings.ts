@@ -17,6 +17,7 @@ export const ACCESS_CONTROLS = [
   'hg.ctl.segregation.credential-reuse',
   'hg.ctl.authn.msp-not-in-customer-admin-groups',
   'hg.ctl.authn.shared-accounts',
+  'hg.ctl.authn.service-account-interactive',
   'hg.ctl.obsolete.stale-accounts',
   'hg.ctl.obsolete.departed-technicians',
   'hg.ctl.obsolete.ended-agreements',

@@ -18,7 +18,7 @@ describe('parseGraphUsers', () => {
     const byId = new Map(recs.map((r) => [r.value.id, r]));
     expect(recs.every((r) => r.kind === 'identity' && r.value.tenant === 'st-brigid-clinic')).toBe(true);
     // Merges only what it knows, so the MFA registration export can come before or after it.
-    expect(recs[0]!.merge).toEqual(['displayName', 'username', 'enabled', 'lastSignIn', 'departedAt', 'tags']);
+    expect(recs[0]!.merge).toEqual(['displayName', 'username', 'enabled', 'lastSignIn', 'lastInteractiveSignIn', 'departedAt', 'tags']);
     // Lower-case UPN key; the latest of interactive, non-interactive and successful sign-ins.
     expect(byId.get('dr.okafor@stbrigid-clinic.example')).toMatchObject({
       value: { username: 'Dr.Okafor@stbrigid-clinic.example', enabled: true, kind: 'human', lastSignIn: '2026-11-28T06:15:40.123Z', tags: ['entra', 'member', 'synced'] },
@@ -27,7 +27,7 @@ describe('parseGraphUsers', () => {
     const cy = byId.get('cy_harbor-it.example#ext#@stbrigidclinic.onmicrosoft.com')!;
     expect(cy.value).toMatchObject({ tags: ['entra', 'guest', 'external'], departedAt: '2026-07-01T00:00:00.000Z', lastSignIn: '2026-03-02T10:05:00.000Z' });
     expect(byId.get('reception@stbrigid-clinic.example')!.value.kind).toBe('shared');
-    expect(byId.get('svc-backup@stbrigid-clinic.example')!.value.kind).toBe('service');
+    expect(byId.get('svc-backup@stbrigid-clinic.example')!.value).toMatchObject({ kind: 'service', lastInteractiveSignIn: '2026-11-28T02:00:00.000Z' });
     // Exchange's shared mailbox: disabled, never signed in, has a mailbox.
     expect(byId.get('billing.archive@stbrigid-clinic.example')!.value).toMatchObject({ kind: 'shared', enabled: false });
     expect(byId.get('billing.archive@stbrigid-clinic.example')!.value).not.toHaveProperty('lastSignIn');

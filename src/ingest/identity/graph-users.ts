@@ -30,7 +30,7 @@ function requireProperty(items: GraphItem[], prop: string, hint: string, file: s
  * what it knows. `mfa` and `privileged` come from the registration details and
  * `kind` may have been corrected by hand, so a later users export keeps them.
  */
-export const USER_MERGE = ['displayName', 'username', 'enabled', 'lastSignIn', 'departedAt', 'tags'] as const;
+export const USER_MERGE = ['displayName', 'username', 'enabled', 'lastSignIn', 'lastInteractiveSignIn', 'departedAt', 'tags'] as const;
 
 /**
  * Microsoft Graph `GET /users?$select=id,userPrincipalName,displayName,accountEnabled,userType,mail,signInActivity`
@@ -74,6 +74,8 @@ export function parseGraphUsers(text: string, file: string, ctx: ParseContext): 
       toIso(sia?.lastNonInteractiveSignInDateTime),
       toIso(sia?.lastSuccessfulSignInDateTime),
     );
+    // signInActivity.lastSignInDateTime counts interactive sign-ins only (Graph signInActivity resource).
+    const interactive = toIso(sia?.lastSignInDateTime);
     const displayName = str(u, 'displayName') ?? upn;
     const userType = str(u, 'userType')?.toLowerCase();
     let kind = identityKind(upn, displayName);
@@ -94,6 +96,7 @@ export function parseGraphUsers(text: string, file: string, ctx: ParseContext): 
         username: upn,
         enabled: u.accountEnabled,
         ...(lastSignIn ? { lastSignIn } : {}),
+        ...(interactive ? { lastInteractiveSignIn: interactive } : {}),
         ...(departedAt ? { departedAt } : {}),
         tags,
       },
