@@ -12,7 +12,7 @@ import type { FromWorker, SerializedRow, ToWorker, WorkerStart } from './worker-
 const port = parentPort!;
 const start = workerData as WorkerStart;
 /** Batches the main thread may hold unacknowledged: bounds memory when the database is the slower side. */
-const MAX_IN_FLIGHT = 4;
+const MAX_IN_FLIGHT = 8;
 
 let nextId = 1;
 const waiting = new Map<number, (value: unknown) => void>();
@@ -45,8 +45,8 @@ const serialize = (kind: RecordKindName, records: object[]) => {
   });
 };
 
-/** Rows per message: large enough that each database round trip carries thousands of rows. */
-const SEND_ROWS = 5000;
+/** Rows per message: a thousand rows per database round trip, while short-lived enough not to burden the collector. */
+const SEND_ROWS = 1000;
 let pending: { kind: RecordKindName; merge?: readonly string[]; rows: SerializedRow[] } | undefined;
 
 const flush = async () => {

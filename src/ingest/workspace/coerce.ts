@@ -90,9 +90,16 @@ export function csvRowToObject(
         }
         break;
       }
-      case 'list':
-        out[name] = raw.split(';').map((s) => s.trim()).filter(Boolean);
+      case 'list': {
+        // One pass: split, trim and drop empty items without intermediate arrays.
+        const items: string[] = [];
+        for (const part of raw.split(';')) {
+          const t = part.trim();
+          if (t) items.push(t);
+        }
+        out[name] = items;
         break;
+      }
       case 'map': {
         const m: Record<string, string> = {};
         for (const part of raw.split(';')) {

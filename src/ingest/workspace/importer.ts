@@ -8,7 +8,7 @@ import { csvRowToObject, objectFields } from './coerce.js';
 import { parseJsonLocated, parseYamlLocated, type Located } from '../structured.js';
 
 const EXTS = new Set(['.csv', '.json', '.yaml', '.yml']);
-const BATCH = 1000;
+const BATCH = 250;
 /** A combined workspace file holding several kinds, keyed by their file names. */
 const COMBINED = 'workspace';
 

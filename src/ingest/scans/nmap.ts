@@ -1,0 +1,149 @@
+import { HubguardError } from '../../core/index.js';
+import { lineColumnAt } from '../text.js';
+import { unixToIso, type ScanHost, type ScanPort } from './records.js';
+import { DEFAULT_XML_LIMITS, XmlTruncated, xmlEvents, type XmlLimits } from './xml.js';
+
+/** Script outputs kept as banner evidence (others are long and rarely say what the service is). */
+const BANNER_SCRIPTS = new Set(['banner', 'http-title', 'http-server-header', 'ssl-cert', 'rdp-ntlm-info', 'smb-os-discovery', 'vnc-info', 'ssh-hostkey', 'http-generator', 'fingerprint-strings']);
+const SCRIPT_MAX = 512;
+
+export interface NmapScan {
+  scanner: string;
+  start?: string;
+  hosts: ScanHost[];
+}
+
+/**
+ * Parses nmap `-oX` output (also masscan's nmap-like `-oX`). Only hosts whose
+ * status is `up` (or that have no status, as masscan writes) and ports whose
+ * state is `open` are kept. A file that ends before `</nmaprun>` — nmap writes
+ * `<runstats>` and the closing tag only when the scan finishes — is refused with
+ * a located error naming how many complete hosts it held: all or nothing.
+ */
+export function parseNmapXml(text: string, file: string, limits: XmlLimits = DEFAULT_XML_LIMITS): NmapScan {
+  const scan: NmapScan = { scanner: 'nmap', hosts: [] };
+  let host: (ScanHost & { up: boolean }) | undefined;
+  let port: (ScanPort & { open: boolean }) | undefined;
+  let inCpe = false;
+  let cpeText = '';
+  let hostsDone = 0;
+  let osName: string | undefined;
+  const loc = (offset: number) => ({ file, ...lineColumnAt(text, offset) });
+  let rootSeen = false;
+  try {
+    for (const ev of xmlEvents(text, file, limits)) {
+      if (ev.type === 'open') {
+        const a = ev.attrs;
+        if (!rootSeen) {
+          rootSeen = true;
+          if (ev.name !== 'nmaprun') throw new HubguardError('HG_ERR_VALIDATION', `not nmap XML: the root element is <${ev.name}>, expected <nmaprun>`, loc(ev.offset));
+          scan.scanner = a.scanner ?? 'nmap';
+          scan.start = unixToIso(a.start);
+          continue;
+        }
+        switch (ev.name) {
+          case 'host':
+            if (ev.depth !== 1) break;
+            host = { address: '', hostnames: [], ports: [], observedAt: unixToIso(a.starttime) ?? scan.start, location: loc(ev.offset), up: true };
+            osName = undefined;
+            break;
+          case 'status':
+            if (host && ev.depth === 2) host.up = a.state === 'up';
+            break;
+          case 'address':
+            // A MAC address says nothing reachable from the internet; the IP is the key.
+            if (host && ev.depth === 2 && a.addr && (a.addrtype === 'ipv4' || a.addrtype === 'ipv6' || a.addrtype === undefined) && !host.address) host.address = a.addr;
+            break;
+          case 'hostname':
+            if (host && a.name && !host.hostnames.includes(a.name.toLowerCase())) host.hostnames.push(a.name.toLowerCase());
+            break;
+          case 'osmatch':
+            if (host && a.name && osName === undefined) osName = a.name;
+            break;
+          case 'port': {
+            if (!host) break;
+            const n = Number(a.portid);
+            const proto = a.protocol;
+            if (!Number.isInteger(n) || n < 0 || n > 65535 || (proto !== 'tcp' && proto !== 'udp')) {
+              // SCTP and IP-protocol scans are not exposure of a TCP/UDP service: skip them.
+              if (proto === 'tcp' || proto === 'udp') throw new HubguardError('HG_ERR_VALIDATION', `port "${a.portid ?? ''}" is not a port number`, { ...loc(ev.offset), field: 'portid' });
+              port = undefined;
+              break;
+            }
+            port = { port: n, protocol: proto, cpes: [], banner: [], location: loc(ev.offset), open: false };
+            break;
+          }
+          case 'state':
+            if (port) port.open = a.state === 'open';
+            break;
+          case 'service':
+            if (!port) break;
+            if (a.name && a.name !== 'unknown') port.service = a.name.toLowerCase();
+            if (a.method === 'probed' || a.method === 'table') port.method = a.method;
+            if (a.product) port.product = a.product;
+            if (a.version) port.version = a.version;
+            if (a.extrainfo) port.extrainfo = a.extrainfo;
+            if (a.tunnel) port.banner.push(`tunnel: ${a.tunnel}`);
+            if (a.devicetype) port.banner.push(`devicetype: ${a.devicetype}`);
+            if (a.ostype && host && !host.os) host.os = a.ostype;
+            // masscan -oX puts the grabbed banner in an attribute.
+            if (a.banner) port.banner.push(`banner: ${a.banner.slice(0, SCRIPT_MAX)}`);
+            break;
+          case 'cpe':
+            if (port) {
+              inCpe = true;
+              cpeText = '';
+            }
+            break;
+          case 'script':
+            if (port && a.id && BANNER_SCRIPTS.has(a.id) && a.output) {
+              port.banner.push(`${a.id}: ${a.output.replace(/\s+/g, ' ').trim().slice(0, SCRIPT_MAX)}`);
+            }
+            break;
+          default:
+        }
+      } else if (ev.type === 'text') {
+        if (inCpe) cpeText += ev.text;
+      } else {
+        switch (ev.name) {
+          case 'cpe':
+            if (inCpe && port) {
+              const c = cpeText.trim();
+              if (c && !port.cpes.includes(c)) port.cpes.push(c);
+            }
+            inCpe = false;
+            break;
+          case 'port':
+            if (host && port?.open) {
+              const { open: _open, ...p } = port;
+              host.ports.push(p);
+            }
+            port = undefined;
+            break;
+          case 'host':
+            if (host && ev.depth === 1) {
+              if (!host.address) throw new HubguardError('HG_ERR_VALIDATION', 'host has no IPv4 or IPv6 address', host.location);
+              if (osName) host.os = osName;
+              const { up, ...h } = host;
+              if (up) scan.hosts.push(h);
+              hostsDone++;
+            }
+            host = undefined;
+            break;
+          default:
+        }
+      }
+    }
+  } catch (e) {
+    if (e instanceof XmlTruncated) {
+      throw new HubguardError(
+        'HG_ERR_VALIDATION',
+        `truncated nmap XML: the file ends inside <${e.open.join('><')}> before </nmaprun> (the scan was interrupted or is still running); ` +
+          `${hostsDone} complete host(s) before it. Nothing was imported: re-run the scan, or resume it with nmap --resume`,
+        e.location,
+      );
+    }
+    throw e;
+  }
+  return scan;
+}
