@@ -1,4 +1,4 @@
-import { allTenants, RECORD_KINDS } from '../core/index.js';
+import { allTenants, formatLocation, RECORD_KINDS } from '../core/index.js';
 import type { ImportResult } from '../ingest/run.js';
 import { runImportInWorker } from '../ingest/worker-host.js';
 import type { Repository } from '../store/repository.js';
@@ -58,6 +58,8 @@ export function printImportSummary(r: ImportResult & { seconds: number }, ctx: C
   const total = rows.reduce((s, [, n]) => s + Number(n), 0);
   println(ctx.stdout, renderTable(['records', 'count'], [...rows, ['total', total]]));
   for (const s of r.skipped) println(ctx.stderr, `skipped ${s.path}: ${s.reason}`);
+  for (const w of r.warnings) println(ctx.stderr, `${formatLocation(w.location)}: warning: ${w.message}`);
+  if (r.warningCount > r.warnings.length) println(ctx.stderr, `(${r.warningCount - r.warnings.length} more warnings)`);
   const rate = r.seconds > 0 ? Math.round(total / r.seconds).toLocaleString('en-US') : '-';
   println(ctx.stderr, `imported ${total.toLocaleString('en-US')} records from ${r.files.length} file(s) in ${r.seconds.toFixed(1)} s (${rate} records/s)`);
 }
@@ -73,7 +75,7 @@ export const importCommand: Command = {
       return 2;
     }
     const r = await withRepository(values.db, ctx, (repo) => importPaths(repo, positionals, ctx, { customer: values.customer, quiet: values.json }));
-    if (values.json) println(ctx.stdout, JSON.stringify({ counts: r.counts, files: r.files, skipped: r.skipped, seconds: r.seconds }));
+    if (values.json) println(ctx.stdout, JSON.stringify({ counts: r.counts, files: r.files, skipped: r.skipped, warnings: r.warnings, seconds: r.seconds }));
     else printImportSummary(r, ctx);
     return 0;
   },

@@ -45,6 +45,11 @@ export interface ImportContext {
   progress(bytesDone: number): void;
   /** Records a problem; the run goes on so that every problem is reported. */
   problem(code: import('../core/index.js').ErrorCode, message: string, location: Location): void;
+  /**
+   * Records something the user should know that does not stop the import: a
+   * record left out on purpose, an ignored value, an export that looks truncated.
+   */
+  warn?(message: string, location: Location): void;
 }
 
 /**

@@ -198,3 +198,22 @@ describe('runImport merge batches', () => {
     expect(p.map((x) => x.code)).toEqual(['HG_ERR_DUPLICATE_KEY']);
   });
 });
+
+describe('runImport warnings', () => {
+  it('collects importer warnings without failing the import', async () => {
+    const warner = {
+      name: 'warner',
+      recognize: (f: { name: string }) => (f.name.endsWith('.warn') ? 100 : 0),
+      order: () => 5,
+      async *read(f: { path: string }, ctx: { warn?: (m: string, l: { file: string; line?: number }) => void }) {
+        ctx.warn?.('device members are not imported', { file: f.path, line: 3 });
+        yield* [];
+      },
+    };
+    const dir = await workspace({ 'x.warn': 'x' });
+    const { workspaceImporter } = await import('./workspace/importer.js');
+    const r = await runImport([dir], memorySink().sink, { importers: [workspaceImporter, warner as never] });
+    expect(r.warnings).toEqual([{ message: 'device members are not imported', location: { file: join(dir, 'x.warn'), line: 3 } }]);
+    expect(r.warningCount).toBe(1);
+  });
+});

@@ -37,7 +37,12 @@ export interface ImportResult {
   counts: Partial<Record<RecordKindName, number>>;
   files: { path: string; importer: string }[];
   skipped: { path: string; reason: string }[];
+  /** Non-fatal notes from importers (at most MAX_WARNINGS; the count is exact). */
+  warnings: { message: string; location: Location }[];
+  warningCount: number;
 }
+
+const MAX_WARNINGS = 200;
 
 const HEAD_BYTES = 4096;
 const MAX_DEPTH = 4;
@@ -130,6 +135,8 @@ export async function runImport(paths: readonly string[], sink: ImportSink, opts
   const listed = (await Promise.all(paths.map((p) => listFiles(p, true)))).flat();
   const plan: { file: InputFile; importer: Importer; order: number }[] = [];
   const skipped: ImportResult['skipped'] = [];
+  const warnings: ImportResult['warnings'] = [];
+  let warningCount = 0;
   for (const l of listed) {
     const file = await inputFile(l.path, l.explicit);
     let best: Importer | undefined;
@@ -164,7 +171,11 @@ export async function runImport(paths: readonly string[], sink: ImportSink, opts
     const { file, importer } = plan[fi]!;
     fileStarts.push(ordLines.length);
     const progress = (done: number) => opts.onProgress?.({ file: file.path, bytesDone: bytesBefore + done, bytesTotal, records });
-    const ctx = { customer: opts.customer, progress, problem: report };
+    const warn = (message: string, location: Location) => {
+      if (warnings.length < MAX_WARNINGS) warnings.push({ message, location });
+      warningCount++;
+    };
+    const ctx = { customer: opts.customer, progress, problem: report, warn };
     try {
       for await (const batch of importer.read(file, ctx)) {
         const kind = recordKind(batch.kind);
@@ -220,7 +231,7 @@ export async function runImport(paths: readonly string[], sink: ImportSink, opts
     problems.sort((a, b) => rank(a) - rank(b) || (a.location.line ?? 0) - (b.location.line ?? 0) || (a.location.column ?? 1e9) - (b.location.column ?? 1e9));
     throw new ValidationFailed(problems);
   }
-  return { counts, files: plan.map((p) => ({ path: p.file.path, importer: p.importer.name })), skipped };
+  return { counts, files: plan.map((p) => ({ path: p.file.path, importer: p.importer.name })), skipped, warnings, warningCount };
 }
 
 function checkRefs(
