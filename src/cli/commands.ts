@@ -19,4 +19,6 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'detect', summary: 'Find brute force and password spraying (also slow and distributed) in auth logs; exit 3 on alerts', load: async () => (await import('./detect.js')).detectCommand },
   { name: 'blast-radius', summary: 'What falls if one principal or tool is taken; with no argument, the hub’s chokepoints ranked', load: async () => (await import('./blast-radius.js')).blastRadiusCommand },
   { name: 'access', summary: 'Access findings: MFA, standing and delegated admin, stale and shared accounts, each with its path', load: async () => (await import('./access.js')).accessCommand },
+  { name: 'exposure', summary: 'Internet-facing risky services and management interfaces from imported scans (nmap, masscan, Shodan)', load: async () => (await import('./exposure.js')).exposureCommand },
+  { name: 'feeds', summary: 'Vulnerability feeds (KEV, EPSS, NVD, CVE 5): import offline, show dates and staleness, update when online', load: async () => (await import('./feeds.js')).feedsCommand },
 ];

@@ -11,3 +11,4 @@ export type { ImportRun, ImportRunInput } from './import-runs.js';
 export { DEFAULT_SQLITE_PATH, parseDatabaseUrl, redactUrl, type DatabaseTarget } from './url.js';
 export { KIND_TABLES, SEVERITY_RANK, type Dialect, type Schema } from './schema.js';
 export { migrationNames } from './migrations/index.js';
+export type { FeedStatus, FeedImportResult } from './feeds.js';

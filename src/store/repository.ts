@@ -24,6 +24,8 @@ import {
   type ReplaceFindingsResult,
 } from './findings.js';
 import { listImportRuns, recordImportRun, type ImportRun, type ImportRunInput } from './import-runs.js';
+import * as feeds from './feeds.js';
+import type { Cve5Info, EpssScore, KevEntry, NvdCve, ParsedFeed } from '../ingest/feeds/index.js';
 import * as records from './records.js';
 import { mergeRecords, upsertRecords, upsertSerialized, type SerializedRecord } from './upsert.js';
 import type { Dialect } from './schema.js';
@@ -232,6 +234,56 @@ export class Repository {
   /** The newest import runs; needs an `all` scope since a run spans tenants. */
   async listImportRuns(scope: Scope, limit?: number): Promise<ImportRun[]> {
     return listImportRuns(this.ctx, need(scope), limit);
+  }
+
+  // ---- vulnerability feeds (global, public data: no tenant) ---------------------------------
+
+  /**
+   * Stores one parsed feed file, all-or-nothing, and records its version, date
+   * and count in `feeds`. KEV and EPSS replace their whole table (the file is
+   * the whole feed); NVD pages and CVE 5 records are upserted by CVE id, so
+   * pages add up. Importing the same file again changes nothing but
+   * `importedAt`. Feed data is shared by every tenant, so only an all-tenants
+   * scope may write it.
+   */
+  async importFeed(scope: Scope, feed: ParsedFeed, now: string | Date = this.ctx.clock.now()): Promise<feeds.FeedImportResult> {
+    return feeds.importFeed(this.ctx, need(scope), feed, now);
+  }
+
+  /** Every imported feed with its version, data date, import time and row count. Any scope may read (public data). */
+  async listFeeds(scope: Scope): Promise<feeds.FeedStatus[]> {
+    need(scope);
+    return feeds.listFeeds(this.ctx);
+  }
+
+  /** KEV entries by CVE id (all of them when `cves` is omitted). */
+  async kevEntries(scope: Scope, cves?: readonly string[]): Promise<Map<string, KevEntry>> {
+    need(scope);
+    return feeds.kevEntries(this.ctx, cves);
+  }
+
+  /** EPSS scores by CVE id (all of them when `cves` is omitted: ~300k). */
+  async epssScores(scope: Scope, cves?: readonly string[]): Promise<Map<string, EpssScore>> {
+    need(scope);
+    return feeds.epssScores(this.ctx, cves);
+  }
+
+  /** NVD records (with their configurations / cpeMatch criteria) of the given CVEs. */
+  async nvdCves(scope: Scope, cves: readonly string[]): Promise<Map<string, NvdCve>> {
+    need(scope);
+    return feeds.nvdCves(this.ctx, cves);
+  }
+
+  /** Every stored NVD record in CVE order, a page at a time: feed it to the matcher's index builder. */
+  iterateNvdCves(scope: Scope, pageSize?: number): AsyncGenerator<NvdCve, void, undefined> {
+    need(scope);
+    return feeds.iterateNvdCves(this.ctx, pageSize);
+  }
+
+  /** CVE JSON 5 facts (CISA ADP SSVC automatable / technical impact / exploitation) by CVE id. */
+  async cve5Info(scope: Scope, cves?: readonly string[]): Promise<Map<string, Cve5Info>> {
+    need(scope);
+    return feeds.cve5Info(this.ctx, cves);
   }
 }
 

@@ -15,6 +15,7 @@ import {
   parseKevCsv,
   parseKevJson,
   parseNvdJson,
+  nvdFromLargeText,
   type FetchLike,
 } from './index.js';
 
@@ -248,5 +249,42 @@ describe('download', () => {
     expect((await caughtAsync(download('https://x.test/f', { fetch: ok('x', { 'content-length': '999' }), maxBytes: 10 }))).code).toBe('HG_ERR_FILE_TOO_LARGE');
     expect((await caughtAsync(download('https://x.test/f', { fetch: ok('x'.repeat(20)), maxBytes: 10 }))).code).toBe('HG_ERR_FILE_TOO_LARGE');
     expect(new TextDecoder().decode(await download('https://x.test/f', { fetch: ok('hello') }))).toBe('hello');
+  });
+});
+
+describe('large NVD files, read one CVE at a time', () => {
+  it('gives the same result as the whole-document parse', () => {
+    const t = text('nvd-page.json');
+    expect(nvdFromLargeText(t, 'nvd.json')).toEqual(parseNvdJson(t, 'nvd.json'));
+    expect(nvdFromLargeText(JSON.stringify(JSON.parse(t)), 'nvd.json')).toEqual(parseNvdJson(t, 'nvd.json'));
+  });
+
+  it('locates a broken record and a bad field by the line of its record', () => {
+    const t = text('nvd-page.json');
+    const idx = t.indexOf('"CVE-2024-3400"');
+    const broken = t.slice(0, idx) + '"CVE-2024-3400" oops' + t.slice(idx + '"CVE-2024-3400"'.length);
+    const e = caught(() => nvdFromLargeText(broken, 'n.json'));
+    expect(e.code).toBe('HG_ERR_JSON');
+    expect(e.location?.line).toBe(t.slice(0, idx).split('\n').length);
+    const bad = caught(() => nvdFromLargeText(text('broken/nvd-bad-operator.json'), 'n.json'));
+    expect(bad.location?.field).toBe('vulnerabilities.0.cve.configurations.0.nodes.0.operator');
+    expect(bad.location?.line).toBeGreaterThan(5);
+  });
+
+  it('is used for files past the threshold (a generated 17 MB feed)', () => {
+    const page = JSON.parse(text('nvd-page.json')) as { totalResults: number; vulnerabilities: { cve: { id: string } }[] };
+    const one = page.vulnerabilities[0]!;
+    const many = Array.from({ length: 5600 }, (_, i) => ({ cve: { ...one.cve, id: `CVE-2024-${10000 + i}` } }));
+    const big = JSON.stringify({ ...page, totalResults: many.length, vulnerabilities: many }, null, 2);
+    expect(big.length).toBeGreaterThan(16 * 1024 * 1024);
+    const f = parseFeedBytes(gzipSync(big), 'nvdcve-2.0-2024.json.gz');
+    expect(f).toMatchObject({ name: 'nvd', format: 'json.gz', totalResults: 5600 });
+    if (f.name === 'nvd') expect(f.cves[5599]!.configurations[0]!.nodes[0]!.cpeMatch.length).toBeGreaterThan(0);
+    // A broken record deep in the file is reported by the split reader, with its line.
+    const at = big.lastIndexOf('"CVE-2024-15599"');
+    const broken = big.slice(0, at) + '"CVE-2024-15599" ,,' + big.slice(at + 16);
+    const e = caught(() => parseFeedBytes(Buffer.from(broken), 'big.json'));
+    expect(e.message).toContain('in vulnerabilities[5599]');
+    expect(e.location?.line).toBe(big.slice(0, at).split('\n').length);
   });
 });

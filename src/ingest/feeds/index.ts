@@ -2,7 +2,7 @@
 export * from './types.js';
 export { parseKevJson, parseKevCsv, kevFromJson, KEV_COLUMNS } from './kev.js';
 export { parseEpssCsv } from './epss.js';
-export { parseNvdJson, nvdFromJson } from './nvd.js';
+export { parseNvdJson, nvdFromJson, nvdFromLargeText, NVD_SPLIT_THRESHOLD } from './nvd.js';
 export { parseCve5Json, cve5FromJson } from './cve5.js';
 export { parseFeedBytes, parseFeedFile } from './parse.js';
 export { DEFAULT_FEED_LIMITS, feedText, gunzipCapped, isGzip, readFeedBytes, type FeedLimits } from './read.js';

@@ -1,4 +1,8 @@
+import { HubguardError } from '../../core/index.js';
+import { jsonErrorOffset } from '../json-locate.js';
 import { parseJsonLocated } from '../structured.js';
+import { lineColumnAt } from '../text.js';
+import { arrayElements, topLevelArray } from './json-split.js';
 import { asObject, invalid, isDateLike, optString, reqArray, reqString, type Locate } from './fields.js';
 import { CVE_ID, type NvdConfiguration, type NvdCpeMatch, type NvdCve, type NvdFeed, type NvdNode } from './types.js';
 
@@ -110,14 +114,18 @@ export const isNvdValue = (v: unknown): boolean => {
 export function nvdFromJson(value: unknown, file: string, locate: Locate): NvdFeed {
   const root = asObject(value);
   if (!root) invalid(locate, [], 'an NVD response is a JSON object');
+  const list = reqArray(root, 'vulnerabilities', locate, []);
+  return nvdFeed(root, file, locate, list.map((v, i) => nvdCve(v, locate, ['vulnerabilities', i])));
+}
+
+/** The feed around already-read CVEs, from the response's top-level fields. */
+function nvdFeed(root: Record<string, unknown>, file: string, locate: Locate, cves: NvdCve[]): NvdFeed {
   if (root.format !== 'NVD_CVE') invalid(locate, ['format'], `expected "NVD_CVE", got ${JSON.stringify(root.format)}`);
   const version = reqString(root, 'version', locate, []);
   if (!version.startsWith('2.')) invalid(locate, ['version'], `only NVD CVE API 2.x is read, got "${version}" (the 1.1 feeds were retired in 2023)`);
   let timestamp = reqString(root, 'timestamp', locate, []);
   if (!isDateLike(timestamp)) invalid(locate, ['timestamp'], `"${timestamp}" is not a date-time`);
   if (/T[\d:.]+$/.test(timestamp)) timestamp += 'Z';
-  const list = reqArray(root, 'vulnerabilities', locate, []);
-  const cves = list.map((v, i) => nvdCve(v, locate, ['vulnerabilities', i]));
   const int = (k: string, dflt: number) => (typeof root[k] === 'number' ? (root[k] as number) : dflt);
   return {
     name: 'nvd',
@@ -131,8 +139,50 @@ export function nvdFromJson(value: unknown, file: string, locate: Locate): NvdFe
   };
 }
 
+/** Texts from this size on are read record by record (see json-split.ts). */
+export const NVD_SPLIT_THRESHOLD = 16 * 1024 * 1024;
+
+/**
+ * Reads a large NVD text one CVE at a time: the top-level fields are parsed
+ * with an empty list, then each element of `vulnerabilities` on its own and
+ * reduced to an NvdCve at once. Returns undefined when the text does not split
+ * cleanly (the caller then parses it whole, for a precisely located error).
+ */
+export function nvdFromLargeText(text: string, file: string): NvdFeed | undefined {
+  const arr = topLevelArray(text, 'vulnerabilities');
+  if (!arr) return undefined;
+  let root: Record<string, unknown> | undefined;
+  try {
+    root = asObject(JSON.parse(text.slice(0, arr.start) + '[]' + text.slice(arr.end + 1)));
+  } catch {
+    return undefined;
+  }
+  if (!root) return undefined;
+  const headLocate: Locate = () => ({ file });
+  const cves: NvdCve[] = [];
+  let i = 0;
+  for (const [start, end] of arrayElements(text, arr.start, arr.end)) {
+    const slice = text.slice(start, end);
+    const at = (offset: number) => ({ file, ...lineColumnAt(text, start + offset) });
+    let value: unknown;
+    try {
+      value = JSON.parse(slice);
+    } catch (e) {
+      const off = jsonErrorOffset(slice);
+      throw new HubguardError('HG_ERR_JSON', `in vulnerabilities[${i}]`, at(off < 0 ? 0 : off), { cause: e });
+    }
+    cves.push(nvdCve(value, () => at(0), ['vulnerabilities', i]));
+    i++;
+  }
+  return nvdFeed(root, file, headLocate, cves);
+}
+
 /** Parses an NVD 2.0 JSON text. */
 export function parseNvdJson(text: string, file: string): NvdFeed {
+  if (text.length >= NVD_SPLIT_THRESHOLD) {
+    const feed = nvdFromLargeText(text, file);
+    if (feed) return feed;
+  }
   const doc = parseJsonLocated(text, file);
   return nvdFromJson(doc.value, file, doc.locate);
 }

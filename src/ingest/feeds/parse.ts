@@ -4,7 +4,7 @@ import { cve5FromJson, isCve5Value } from './cve5.js';
 import { isEpssText, parseEpssCsv } from './epss.js';
 import { asObject } from './fields.js';
 import { isKevCsvHeader, kevFromJson, parseKevCsv } from './kev.js';
-import { isNvdValue, nvdFromJson } from './nvd.js';
+import { isNvdValue, nvdFromJson, nvdFromLargeText, NVD_SPLIT_THRESHOLD } from './nvd.js';
 import { DEFAULT_FEED_LIMITS, feedText, readFeedBytes, type FeedLimits } from './read.js';
 import type { ParsedFeed } from './types.js';
 
@@ -18,6 +18,14 @@ export function parseFeedBytes(bytes: Uint8Array, file: string, limits: FeedLimi
   const start = text.replace(/^\uFEFF/, '').trimStart();
   const firstLine = start.slice(0, start.indexOf('\n') === -1 ? undefined : start.indexOf('\n'));
   if (start.startsWith('{') || start.startsWith('[')) {
+    // A big NVD file (yearly feed) is read one CVE at a time instead of as one object graph.
+    if (text.length >= NVD_SPLIT_THRESHOLD && /"format"\s*:\s*"NVD_CVE"/.test(text.slice(0, 4096))) {
+      const feed = nvdFromLargeText(text, file);
+      if (feed) {
+        if (gzipped) feed.format += '.gz';
+        return feed;
+      }
+    }
     const doc = parseJsonLocated(text, file);
     const o = asObject(doc.value);
     const feed = (() => {

@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider, type Mig
 import { HubguardError } from '../../core/index.js';
 import type { Dialect } from '../schema.js';
 import { initialMigration } from './0001-initial.js';
+import { feedsMigration } from './0002-feeds.js';
 
 /**
  * Every migration, imported statically so that a bundled or compiled Hubguard
@@ -10,6 +11,7 @@ import { initialMigration } from './0001-initial.js';
  */
 const MIGRATIONS: Readonly<Record<string, (dialect: Dialect) => Migration>> = {
   '0001-initial': initialMigration,
+  '0002-feeds': feedsMigration,
 };
 
 class StaticMigrationProvider implements MigrationProvider {
