@@ -4,6 +4,7 @@ import { backupsEngine } from './backups/backups.js';
 import { loggingEngine } from './logging/logging.js';
 import { readinessEngine } from './readiness/readiness.js';
 import { accessEngine } from './access/findings.js';
+import { exposureEngine } from './exposure/exposure.js';
 
 /** Every engine `hubguard start` and `hubguard assess` run, in order. */
-export const ENGINES: readonly Engine[] = [loggingEngine, backupsEngine, readinessEngine, agreementsEngine, accessEngine];
+export const ENGINES: readonly Engine[] = [loggingEngine, backupsEngine, readinessEngine, agreementsEngine, accessEngine, exposureEngine];

@@ -60,7 +60,7 @@ function protoOf(v: unknown, at: Location): 'tcp' | 'udp' | undefined {
 }
 
 /** masscan banner module names that are not service names. */
-const NOT_A_SERVICE = new Set(['title', 'html', 'x509', 'x509-cert', 'unknown', 'http.server', 'banner']);
+export const NOT_A_SERVICE: ReadonlySet<string> = new Set(['title', 'html', 'x509', 'x509-cert', 'unknown', 'http.server', 'banner']);
 
 function addMasscanBanner(p: ScanPort, name: string | undefined, banner: string | undefined): void {
   const n = name?.toLowerCase();

@@ -1,5 +1,6 @@
 import { HubguardError } from '../../core/index.js';
 import { lineColumnAt } from '../text.js';
+import { NOT_A_SERVICE } from './json-scans.js';
 import { unixToIso, type ScanHost, type ScanPort } from './records.js';
 import { DEFAULT_XML_LIMITS, XmlTruncated, xmlEvents, type XmlLimits } from './xml.js';
 
@@ -28,7 +29,19 @@ export function parseNmapXml(text: string, file: string, limits: XmlLimits = DEF
   let cpeText = '';
   let hostsDone = 0;
   let osName: string | undefined;
-  const loc = (offset: number) => ({ file, ...lineColumnAt(text, offset) });
+  // Offsets only grow while reading, so lines are counted incrementally (lineColumnAt per port would be quadratic).
+  let lineAt = 0;
+  let line = 1;
+  let lineStart = 0;
+  const loc = (offset: number) => {
+    if (offset < lineAt) return { file, ...lineColumnAt(text, offset) };
+    for (let i = text.indexOf('\n', lineAt); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+      line++;
+      lineStart = i + 1;
+    }
+    lineAt = offset;
+    return { file, line, column: offset - lineStart + 1 };
+  };
   let rootSeen = false;
   try {
     for (const ev of xmlEvents(text, file, limits)) {
@@ -78,7 +91,8 @@ export function parseNmapXml(text: string, file: string, limits: XmlLimits = DEF
             break;
           case 'service':
             if (!port) break;
-            if (a.name && a.name !== 'unknown') port.service = a.name.toLowerCase();
+            // masscan -oX names the banner module (`title`, `x509`…) where nmap names the service.
+            if (a.name && a.name !== 'unknown' && !(scan.scanner === 'masscan' && NOT_A_SERVICE.has(a.name.toLowerCase()))) port.service = a.name.toLowerCase();
             if (a.method === 'probed' || a.method === 'table') port.method = a.method;
             if (a.product) port.product = a.product;
             if (a.version) port.version = a.version;

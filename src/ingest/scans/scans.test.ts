@@ -97,6 +97,29 @@ describe('nmap XML', () => {
     expect(scan.hosts[0]!.ports[0]).toMatchObject({ port: 18080, service: 'http', product: 'SimpleHTTPServer', version: '0.6', extrainfo: 'Python 3.11.7' });
   });
 
+  it('reads a large scan in linear time (20 000 hosts)', () => {
+    const host = (i: number) =>
+      `<host starttime="1795903206"><status state="up"/><address addr="198.18.${i >> 8}.${i & 255}" addrtype="ipv4"/><hostnames/>\n` +
+      `<ports><port protocol="tcp" portid="443"><state state="open"/><service name="https" product="nginx" method="probed"><cpe>cpe:/a:nginx:nginx</cpe></service></port>\n` +
+      `<port protocol="tcp" portid="3389"><state state="open"/><service name="ms-wbt-server" method="table"/></port></ports></host>\n`;
+    const xml = `<?xml version="1.0"?>\n<!DOCTYPE nmaprun>\n<nmaprun scanner="nmap" start="1795903205">\n${Array.from({ length: 20_000 }, (_, i) => host(i)).join('')}<runstats/></nmaprun>\n`;
+    const t = Date.now();
+    const scan = parseNmapXml(xml, 'big.xml');
+    expect(scan.hosts).toHaveLength(20_000);
+    expect(scan.hosts[19_999]!.ports[1]!.location.line).toBe(4 + 19_999 * 3 + 2);
+    expect(Date.now() - t).toBeLessThan(3000);
+  });
+
+  it("reads masscan's nmap-like -oX (one <host> per finding, banner in an attribute)", () => {
+    const scan = parseNmapXml(read('masscan-oX.xml'), 'm.xml');
+    expect(scan.scanner).toBe('masscan');
+    expect(scan.hosts.map((h) => [h.address, h.ports.map((p) => p.port)])).toEqual([['203.0.113.40', [5938]], ['203.0.113.40', [80]]]);
+    expect(scan.hosts[1]!.ports[0]).toMatchObject({ banner: ['banner: Splashtop Center & Gateway'] });
+    expect(scan.hosts[1]!.ports[0]!.service).toBeUndefined(); // `title` is masscan's banner module, not a service
+    const services = scanBatches(scan.hosts, {}, 'masscan', 'm.xml').filter((b) => b.kind === 'service').flatMap((b) => b.items);
+    expect(services.map((i) => (i.value as { id: string }).id)).toEqual(['unassigned:203.0.113.40:tcp/5938', 'unassigned:203.0.113.40:tcp/80']);
+  });
+
   describe('hostile input', () => {
     const refuse = (name: string) => thrown(() => parseNmapXml(read(`hostile/${name}`), name));
     it('refuses billion laughs at the doctype, before any expansion', () => {
@@ -192,7 +215,7 @@ describe('scan records', () => {
 
 /** Every scan importer with the fixtures it owns. */
 const OWN: [Importer, string[]][] = [
-  [nmapXmlImporter, ['nmap-edge.xml', 'nmap-localhost-scripts.xml', ...readdirSync(fx('hostile')).map((f) => `hostile/${f}`)]],
+  [nmapXmlImporter, ['nmap-edge.xml', 'nmap-localhost-scripts.xml', 'masscan-oX.xml', ...readdirSync(fx('hostile')).map((f) => `hostile/${f}`)]],
   [masscanJsonImporter, ['masscan-oJ.json']],
   [masscanNdjsonImporter, ['masscan-oD.ndjson']],
   [shodanImporter, ['shodan-export.jsonl']],
@@ -214,10 +237,13 @@ describe('scan importers: recognition contract', () => {
     }
   });
 
-  it("gives 0 to identity fixtures, workspace files and each other's fixtures", async () => {
+  it("gives 0 to every other fixture of the repository (identity, workspace, auth logs, feeds…) and to each other's fixtures", async () => {
+    const walk = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : [join(d, f)]));
     const others = [
       ...files(IDENTITY_FIXTURES), ...files(join(IDENTITY_FIXTURES, 'broken')), ...files(join(IDENTITY_FIXTURES, 'workspace')), ...files(WORKSPACE_EXAMPLE),
+      ...walk(join(FX, '..')).filter((p) => !p.startsWith(FX)),
     ];
+    expect(others.length).toBeGreaterThan(50);
     for (const imp of SCAN_IMPORTERS) {
       for (const p of others) expect(imp.recognize(await inputFile(p)), `${imp.name} on ${p}`).toBe(0);
       for (const [o, fs] of OWN) if (o !== imp) for (const f of fs) expect(imp.recognize(await inputFile(fx(f))), `${imp.name} on ${f}`).toBe(0);

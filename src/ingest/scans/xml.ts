@@ -45,7 +45,6 @@ export class XmlTruncated extends HubguardError {
 }
 
 const NAME = /[A-Za-z_][A-Za-z0-9_.:-]*/y;
-const SPACE = /[ \t\r\n]*/y;
 const PREDEFINED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
 /** Streams the events of an XML document held in `text` (already decoded and size-checked by the caller). */
@@ -73,6 +72,14 @@ export function* xmlEvents(text: string, file: string, limits: XmlLimits = DEFAU
     });
   };
 
+  /** The offset of the first character at or after `p` that is not XML white space. */
+  const skipSpace = (p: number): number => {
+    for (;;) {
+      const c = text.charCodeAt(p);
+      if (c !== 32 && c !== 10 && c !== 9 && c !== 13) return p;
+      p++;
+    }
+  };
   const stack: string[] = [];
   let rootClosed = false;
   let sawRoot = false;
@@ -132,17 +139,16 @@ export function* xmlEvents(text: string, file: string, limits: XmlLimits = DEFAU
       NAME.lastIndex = i + 2;
       const m = NAME.exec(text);
       if (!m) fail(i, 'malformed end tag');
-      SPACE.lastIndex = NAME.lastIndex;
-      SPACE.exec(text);
-      if (SPACE.lastIndex >= n) truncatedOrFail(i, 'unterminated end tag');
-      if (text[SPACE.lastIndex] !== '>') fail(SPACE.lastIndex, 'malformed end tag');
+      const after = skipSpace(NAME.lastIndex);
+      if (after >= n) truncatedOrFail(i, 'unterminated end tag');
+      if (text.charCodeAt(after) !== 62) fail(after, 'malformed end tag');
       const name = m![0];
       const top = stack[stack.length - 1];
       if (top !== name) fail(i, top ? `</${name}> does not close <${top}>` : `</${name}> has no start tag`);
       stack.pop();
       yield { type: 'close', name, offset: i, depth: stack.length };
       if (stack.length === 0) rootClosed = true;
-      i = SPACE.lastIndex + 1;
+      i = after + 1;
       continue;
     }
     // A start tag.
@@ -157,10 +163,9 @@ export function* xmlEvents(text: string, file: string, limits: XmlLimits = DEFAU
     let count = 0;
     let selfClosing = false;
     for (;;) {
-      SPACE.lastIndex = p;
-      SPACE.exec(text);
-      const spaced = SPACE.lastIndex > p;
-      p = SPACE.lastIndex;
+      const q0 = skipSpace(p);
+      const spaced = q0 > p;
+      p = q0;
       if (p >= n) truncatedOrFail(i, `unterminated <${name}> tag`);
       const c = text[p];
       if (c === '>') {
@@ -181,16 +186,12 @@ export function* xmlEvents(text: string, file: string, limits: XmlLimits = DEFAU
       const aname = an![0];
       const at = p;
       p = NAME.lastIndex;
-      SPACE.lastIndex = p;
-      SPACE.exec(text);
-      p = SPACE.lastIndex;
+      p = skipSpace(p);
       if (text[p] !== '=') {
         if (p >= n) truncatedOrFail(at, `unterminated <${name}> tag`);
         fail(p, `attribute ${aname} has no value`);
       }
-      SPACE.lastIndex = p + 1;
-      SPACE.exec(text);
-      p = SPACE.lastIndex;
+      p = skipSpace(p + 1);
       const q = text[p];
       if (q !== '"' && q !== "'") {
         if (p >= n) truncatedOrFail(at, `unterminated <${name}> tag`);
