@@ -98,6 +98,22 @@ describe('match index', () => {
     expect(index.rejected[1]?.reason).toMatch(/HG_ERR|malformed CPE/);
     expect(matchOne(index, { vendor: 'nrwl', product: 'nx', version: '16.0.0' })).toEqual([]);
     expect(matchOne(index, { vendor: 'siemens', product: 'nx', version: '2212' }).map((m) => m.cve)).toEqual(['CVE-4']);
+    expect(matchProducts(index, [
+      { vendor: 'Siemens', product: 'NX', version: '2212' }, { vendor: 'siemens', product: 'nx', version: '2306' },
+      { vendor: 'nrwl', product: 'nx', version: '2212' }, { vendor: 'siemens', product: 'nx' },
+    ]).map((r) => [r.row, r.matches.map((m) => m.confidence)])).toEqual([[0, ['range']], [3, ['product-only']]]);
+  });
+
+  it('survives hostile rows: huge names and versions, empty strings', () => {
+    const index = buildMatchIndex([{ cve: 'CVE-5', match: { criteria: 'cpe:2.3:a:acme:widget:*:*:*:*:*:*:*:*', vulnerable: true, versionEndExcluding: '2.0' } }]);
+    const rows = [
+      { vendor: 'a'.repeat(1_000_000), product: 'widget', version: '1.0' },
+      { vendor: 'acme', product: 'widget', version: '9'.repeat(1_000_000) },
+      { vendor: 'acme', product: 'widget', version: '' },
+      { vendor: '', product: '', version: '1.0' },
+      { vendor: 'acme', product: 'widget', version: '1.0' },
+    ];
+    expect(matchProducts(index, rows).map((r) => [r.row, r.matches[0]?.confidence])).toEqual([[2, 'product-only'], [4, 'range']]);
   });
 
   it('flattens configurations, flagging AND-with-platform criteria so their matches are uncertain', () => {

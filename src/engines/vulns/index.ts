@@ -5,9 +5,10 @@
  * hold perhaps a hundred thousand distinct (vendor, product, version) triples. So:
  * 1. the index is a `Map` from `vendor:product` to the criteria naming that product, each parsed
  *    once (CPE split, scheme chosen, bounds pre-parsed) at build time;
- * 2. `matchProducts` deduplicates rows by (vendor, product, version, update, target_sw), matches
- *    each unique triple once against its bucket only (a hash lookup, never a scan of all
- *    criteria), and fans the result out to every row index sharing the triple.
+ * 2. `matchProducts` routes each row to its bucket (two hash lookups, vendor then product; rows
+ *    of products no criterion names stop there), deduplicates rows per bucket by version (and
+ *    update/target_sw/sw_edition/part when given), matches each unique triple once against its
+ *    bucket only — never a scan of all criteria — and fans the result out to every row sharing it.
  * 3. inside a bucket, criteria naming one exact version (NVD lists many: Ivanti, Exchange, kernel
  *    release candidates) sit in a Map keyed by the version's canonical form, so a product meets
  *    only the exact criteria of its own version plus the bucket's range criteria.
@@ -43,6 +44,8 @@ export interface Bucket {
 /** The compiled index: buckets keyed by `vendor:product`, plus what was refused. */
 export interface MatchIndex {
   buckets: Map<string, Bucket>;
+  /** The same buckets as vendor → product → bucket, so rows are routed without building keys. */
+  byVendor: Map<string, Map<string, Bucket>>;
   size: number;
   /** Criteria refused at build time (malformed CPE, wildcard vendor/product), with the reason. */
   rejected: { cve: string; criteria: string; reason: string }[];
@@ -65,6 +68,7 @@ export interface RowMatches {
 export function buildMatchIndex(criteria: Iterable<IndexCriterion>): MatchIndex {
   const buckets: MatchIndex['buckets'] = new Map();
   const rejected: MatchIndex['rejected'] = [];
+  const byVendor: MatchIndex['byVendor'] = new Map();
   let size = 0;
   for (const c of criteria) {
     if (!c.match.vulnerable) continue;
@@ -80,7 +84,12 @@ export function buildMatchIndex(criteria: Iterable<IndexCriterion>): MatchIndex 
     }
     const key = `${vendor}:${product}`;
     let b = buckets.get(key);
-    if (!b) buckets.set(key, (b = { scheme: cc.scheme, exact: new Map(), rest: [] }));
+    if (!b) {
+      buckets.set(key, (b = { scheme: cc.scheme, exact: new Map(), rest: [] }));
+      let products = byVendor.get(vendor);
+      if (!products) byVendor.set(vendor, (products = new Map()));
+      products.set(product, b);
+    }
     const entry: IndexEntry = { cve: c.cve, criterion: cc, platformDependent: c.platformDependent ?? false };
     // Classic IOS versions carry a train that canonical keys cannot order: keep them in `rest`.
     if (cc.exact && cc.scheme !== 'ios') {
@@ -90,7 +99,7 @@ export function buildMatchIndex(criteria: Iterable<IndexCriterion>): MatchIndex 
     } else b.rest.push(entry);
     size++;
   }
-  return { buckets, size, rejected };
+  return { buckets, byVendor, size, rejected };
 }
 
 /**
@@ -109,39 +118,51 @@ export function criteriaFromConfigurations(cve: string, configurations: readonly
   return out;
 }
 
-const rowKey = (p: InstalledProduct): string =>
-  `${p.vendor.toLowerCase()}\u0000${p.product.toLowerCase()}\u0000${p.version ?? ''}\u0000${p.update ?? ''}\u0000${p.targetSw ?? ''}\u0000${p.swEdition ?? ''}\u0000${p.part ?? ''}`;
+/** A row's identity inside its bucket: the version, plus the rarer attributes only when present. */
+const versionKey = (p: InstalledProduct): string =>
+  p.update === undefined && p.targetSw === undefined && p.swEdition === undefined && p.part === undefined
+    ? p.version ?? ''
+    : `${p.version ?? ''}\u0000${p.update ?? ''}\u0000${p.targetSw ?? ''}\u0000${p.swEdition ?? ''}\u0000${p.part ?? ''}`;
 
-/** The bucket entries a product can match: its exact version's entries plus the range criteria. */
-function candidates(b: Bucket, p: InstalledProduct, cache: Map<VersionScheme, ParsedVersion | undefined>): IndexEntry[] {
+/** The bucket of a row's vendor and product, trying the names as given before lower-casing them. */
+const bucketOf = (index: MatchIndex, p: InstalledProduct): Bucket | undefined =>
+  index.byVendor.get(p.vendor)?.get(p.product) ?? index.byVendor.get(p.vendor.toLowerCase())?.get(p.product.toLowerCase());
+
+/**
+ * The bucket entries a product can match: the range criteria (always) and the exact-version
+ * criteria of its own version. Returned as lists to walk, never copied (buckets can be large).
+ */
+function candidates(b: Bucket, p: InstalledProduct, cache: Map<VersionScheme, ParsedVersion | undefined>): IndexEntry[][] {
   const version = p.version?.trim();
   if (version === undefined || version === '' || version === ANY || version === NA) {
     // Unknown version: every criterion may apply (as product-only); NA matches hardware entries.
-    return [...b.rest, ...[...b.exact.values()].flat()];
+    return [b.rest, ...b.exact.values()];
   }
   const have = parseVersion(version, b.scheme);
   cache.set(b.scheme, have);
-  if (!have) return b.rest;
+  if (!have) return [b.rest];
   const split = p.update === undefined ? splitUpdate(have.upstream, b.scheme) : undefined;
   const hv = split ? parseVersion(split.version, b.scheme) : have;
   const exact = hv ? b.exact.get(canonicalKey(hv)) : undefined;
-  return exact ? [...b.rest, ...exact] : b.rest;
+  return exact ? [b.rest, exact] : [b.rest];
 }
 
 const RANK: Record<Confidence, number> = { exact: 5, 'vendor-scheme': 4, range: 3, uncertain: 2, 'product-only': 1 };
 
 /** Matches one product against its bucket, keeping the best match per CVE. */
 export function matchOne(index: MatchIndex, p: InstalledProduct): ProductMatch[] {
-  const bucket = index.buckets.get(`${p.vendor.toLowerCase()}:${p.product.toLowerCase()}`);
+  const bucket = bucketOf(index, p);
   if (!bucket) return [];
   const byCve = new Map<string, ProductMatch>();
   const cache = new Map<VersionScheme, ParsedVersion | undefined>();
-  for (const e of candidates(bucket, p, cache)) {
-    const m = matchCriterion(e.criterion, p, cache);
-    if (!m) continue;
-    const confidence: Confidence = e.platformDependent && RANK[m.confidence] > RANK.uncertain ? 'uncertain' : m.confidence;
-    const prev = byCve.get(e.cve);
-    if (!prev || RANK[confidence] > RANK[prev.confidence]) byCve.set(e.cve, { cve: e.cve, confidence, criterion: m });
+  for (const list of candidates(bucket, p, cache)) {
+    for (const e of list) {
+      const m = matchCriterion(e.criterion, p, cache);
+      if (!m) continue;
+      const confidence: Confidence = e.platformDependent && RANK[m.confidence] > RANK.uncertain ? 'uncertain' : m.confidence;
+      const prev = byCve.get(e.cve);
+      if (!prev || RANK[confidence] > RANK[prev.confidence]) byCve.set(e.cve, { cve: e.cve, confidence, criterion: m });
+    }
   }
   return [...byCve.values()];
 }
@@ -151,21 +172,27 @@ export function matchOne(index: MatchIndex, p: InstalledProduct): ProductMatch[]
  * Returns only rows with at least one match, in input order. Rows must use NVD CPE names.
  */
 export function matchProducts(index: MatchIndex, products: readonly InstalledProduct[]): RowMatches[] {
-  const unique = new Map<string, number[]>();
+  // Rows are grouped per bucket, then per version: rows of products no criterion names are
+  // dropped at once, and no per-row composite key is built for the common case.
+  const groups = new Map<Bucket, Map<string, number[]>>();
   products.forEach((p, i) => {
-    const k = rowKey(p);
-    const rows = unique.get(k);
-    if (rows) rows.push(i); else unique.set(k, [i]);
+    const b = bucketOf(index, p);
+    if (!b) return;
+    let byVersion = groups.get(b);
+    if (!byVersion) groups.set(b, (byVersion = new Map()));
+    const k = versionKey(p);
+    const rows = byVersion.get(k);
+    if (rows) rows.push(i); else byVersion.set(k, [i]);
   });
   const perRow: (ProductMatch[] | undefined)[] = new Array<ProductMatch[] | undefined>(products.length);
-  for (const rows of unique.values()) {
-    const first = rows[0];
-    if (first === undefined) continue;
-    const p = products[first];
-    if (!p) continue;
-    const matches = matchOne(index, p);
-    if (matches.length === 0) continue;
-    for (const r of rows) perRow[r] = matches;
+  for (const byVersion of groups.values()) {
+    for (const rows of byVersion.values()) {
+      const p = products[rows[0] ?? -1];
+      if (!p) continue;
+      const matches = matchOne(index, p);
+      if (matches.length === 0) continue;
+      for (const r of rows) perRow[r] = matches;
+    }
   }
   const out: RowMatches[] = [];
   perRow.forEach((m, row) => { if (m) out.push({ row, matches: m }); });
