@@ -1,14 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { onPostgres } from './test-support/postgres.js';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { allTenants, tenantsScope, type OrgId } from '../core/index.js';
 import { parseFeedBytes, type ParsedFeed } from '../ingest/feeds/index.js';
-import { describeError, openDatabase, type Database } from './db.js';
+import { openDatabase, type Database } from './db.js';
 import { Repository } from './repository.js';
-import { parseDatabaseUrl } from './url.js';
 
 const FIX = join(import.meta.dirname, '..', '..', 'fixtures', 'feeds');
 const feed = (name: string): ParsedFeed => parseFeedBytes(readFileSync(join(FIX, name)), name);
@@ -105,36 +103,5 @@ const dir = mkdtempSync(join(tmpdir(), 'hubguard-feeds-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 feedStoreContract('SQLite', () => openDatabase(`sqlite:${join(dir, 'feeds.db')}`));
 
-// PostgreSQL when HUBGUARD_TEST_DATABASE_URL is set, as in postgres.test.ts: a fresh database per run.
-const serverUrl = process.env.HUBGUARD_TEST_DATABASE_URL;
-const target = serverUrl ? parseDatabaseUrl(serverUrl) : undefined;
-describe.skipIf(!serverUrl)(target?.dialect === 'postgres' ? `PostgreSQL at ${target.where}` : 'PostgreSQL (skipped: set HUBGUARD_TEST_DATABASE_URL)', () => {
-  const name = `hubguard_feeds_${randomBytes(6).toString('hex')}`;
-  let testUrl = '';
-  let created = false;
-  const admin = async <T>(fn: (client: pg.Client) => Promise<T>): Promise<T> => {
-    const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 10_000 });
-    await client.connect();
-    try {
-      return await fn(client);
-    } finally {
-      await client.end();
-    }
-  };
-  beforeAll(async () => {
-    if (target?.dialect !== 'postgres') throw new Error('HUBGUARD_TEST_DATABASE_URL must be a postgres:// URL');
-    try {
-      await admin((c) => c.query(`create database ${name}`));
-    } catch (e) {
-      throw new Error(`HUBGUARD_TEST_DATABASE_URL is set but ${target.where} is unusable: ${describeError(e)}`, { cause: e });
-    }
-    created = true;
-    const u = new URL(serverUrl ?? '');
-    u.pathname = `/${name}`;
-    testUrl = u.toString();
-  });
-  afterAll(async () => {
-    if (created) await admin((c) => c.query(`drop database if exists ${name} with (force)`));
-  });
-  feedStoreContract('PostgreSQL', () => openDatabase(testUrl));
-});
+// PostgreSQL when HUBGUARD_TEST_DATABASE_URL is set: a fresh database per run.
+onPostgres('hubguard_feeds', (open) => feedStoreContract('PostgreSQL', open));
