@@ -79,7 +79,7 @@ export const startCommand: Command = {
         printImportSummary(await importPaths(repo, [dir], ctx), ctx);
       }
       const now = new Date();
-      const ran = await runEngines(repo, scope, now);
+      const ran = await runEngines(repo, scope, now, ctx);
       if (ran.length) println(ctx.stdout, `\nAssessed with ${ran.map((r) => `${r.engine} (${r.findings})`).join(', ')}`);
       await printPosture(repo, ctx);
       println(ctx.stdout, '\nNext: `npx hubguard findings` lists every finding; `npx hubguard import <folder>` loads your own exports (docs/workspace-format.md).');

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Duty, Finding, RecordKindName, RecordTypes, Severity } from '../core/index.js';
+import type { VulnFeeds } from './vulns-findings/feeds.js';
 
 /** The whole model an engine reads: every record of every kind in the caller's scope. */
 export type Model = { [K in RecordKindName]: RecordTypes[K][] };
@@ -13,6 +14,8 @@ export const emptyModel = (): Model => ({
 /** What an engine needs besides the model: the time "now" is (engines never read the clock themselves). */
 export interface EngineContext {
   now: Date;
+  /** Vulnerability feeds (KEV, EPSS, NVD), when loaded; engines that need them skip without. */
+  feeds?: VulnFeeds;
 }
 
 /** What an engine emits before the run stamps it with an id and times. */

@@ -1,0 +1,2 @@
+export * from './feeds.js';
+export * from './vulns.js';

@@ -1,0 +1,322 @@
+/**
+ * The `vulns` engine: which CVEs apply to which asset, how urgent each is, and by when it must be
+ * fixed. Matching is the matcher's (src/engines/vulns: NVD configurations through the compact
+ * index, then a full per-asset verdict with `matchCve`; KEV vendor/product through the alias table
+ * with confidence `product-only` when NVD has no configuration). Prioritization is documented in
+ * docs/vulnerabilities.md and in {@link scoreOf}.
+ */
+import { assertKnownControls, controlDefault } from '../../catalog/catalog.js';
+import type { Asset, Criticality, Duty, Severity } from '../../core/index.js';
+import type { Engine, FindingDraft, Model } from '../engine.js';
+import type { Confidence, InstalledProduct } from '../vulns/cpe.js';
+import { buildMatchIndex, criteriaFromConfigurations, matchProducts, type IndexCriterion } from '../vulns/index.js';
+import { matchCve, productsOfAsset, type CveMatch } from '../vulns/match.js';
+import { resolveProduct } from '../vulns/aliases.js';
+import type { EpssFacts, KevFacts, NvdFacts, VulnFeeds } from './feeds.js';
+
+/** The controls the vulns engine names. */
+export const VULN_CONTROLS = {
+  kev: 'hg.ctl.prevent.kev-devices',
+  epss: 'hg.ctl.updates.epss-priority',
+  endOfLife: 'hg.ctl.obsolete.end-of-life',
+} as const;
+assertKnownControls(Object.values(VULN_CONTROLS), 'vulns engine');
+
+export type Priority = 'P1' | 'P2' | 'P3' | 'P4';
+
+/** Days to fix by priority when KEV gives no due date. */
+export const DUE_DAYS: Readonly<Record<Priority, number>> = { P1: 7, P2: 14, P3: 30, P4: 90 };
+
+/** Score thresholds of the priorities (score ≥ threshold). */
+export const PRIORITY_THRESHOLDS: readonly [Priority, number][] = [['P1', 50], ['P2', 25], ['P3', 10], ['P4', 0]];
+
+const CRITICALITY_FACTOR: Readonly<Record<Criticality, number>> = { critical: 1, high: 0.75, medium: 0.5, low: 0.25 };
+const CONFIDENCE_FACTOR: Readonly<Record<Confidence, number>> = { exact: 1, 'vendor-scheme': 1, range: 1, uncertain: 0.7, 'product-only': 0.6 };
+const SEVERITY_OF: Readonly<Record<Priority, Severity>> = { P1: 'critical', P2: 'high', P3: 'medium', P4: 'low' };
+
+/** What the score of one CVE on one asset is made of. */
+export interface ScoreFactors {
+  kev: boolean;
+  ransomware: boolean;
+  /** EPSS probability 0..1, when known. */
+  epss?: number;
+  internetExposed: boolean;
+  criticality: Criticality;
+  /** Customers an MSP tool reaches (0 for everything else). */
+  customersReached: number;
+  confidence: Confidence;
+}
+
+/**
+ * score = 100 × threat × exposure × criticality × hub × confidence, where
+ * threat = 1.0 (KEV, known ransomware use) | 0.8 (KEV) | min(EPSS, 0.7) (not in KEV; 0.01 when unknown),
+ * exposure = 1.0 internet-facing | 0.5 internal, criticality = 1 / 0.75 / 0.5 / 0.25,
+ * hub = 1 + log2(1 + customers reached), confidence = 1 (exact, vendor-scheme, range) | 0.7 (uncertain) | 0.6 (product-only).
+ */
+export function scoreOf(f: ScoreFactors): number {
+  const threat = f.kev ? (f.ransomware ? 1 : 0.8) : Math.min(f.epss ?? 0.01, 0.7);
+  const exposure = f.internetExposed ? 1 : 0.5;
+  const hub = 1 + Math.log2(1 + Math.max(0, f.customersReached));
+  const s = 100 * threat * exposure * CRITICALITY_FACTOR[f.criticality] * hub * CONFIDENCE_FACTOR[f.confidence];
+  return Math.round(s * 10) / 10;
+}
+
+/** The priority of a score: P1 ≥ 50, P2 ≥ 25, P3 ≥ 10, else P4. */
+export function priorityOf(score: number): Priority {
+  for (const [p, t] of PRIORITY_THRESHOLDS) if (score >= t) return p;
+  return 'P4';
+}
+
+const isoDay = (d: Date): string => d.toISOString().slice(0, 10);
+const addDays = (d: Date, n: number): Date => new Date(d.getTime() + n * 86_400_000);
+
+/** One CVE that applies to one asset, with its priority. */
+export interface VulnRow {
+  asset: Asset;
+  cve: string;
+  confidence: Confidence;
+  /** How it matched: `nvd` (configurations) or `kev-product` (KEV vendor/product only). */
+  matchedBy: 'nvd' | 'kev-product';
+  criteria?: string;
+  caveats: string[];
+  kev?: KevFacts;
+  epss?: EpssFacts;
+  factors: ScoreFactors;
+  score: number;
+  priority: Priority;
+  dueDate: string;
+  dueSource: 'kev' | 'policy';
+  overdue: boolean;
+}
+
+/** The customers (other tenants) an MSP tool opens: tenants of grants that run through it or are held by it. */
+export function customersReached(asset: Asset, model: Model): string[] {
+  if (asset.kind !== 'msp-tool') return [];
+  const org = model.organization.find((o) => o.id === asset.tenant);
+  if (org && org.kind !== 'msp') return [];
+  const out = new Set<string>();
+  for (const g of model.grant) {
+    if (g.tool !== asset.id && g.principal !== asset.id) continue;
+    out.add(g.tenant);
+    if (g.targetKind === 'organization') out.add(g.target);
+  }
+  out.delete(asset.tenant);
+  return [...out].sort();
+}
+
+/** A test: is the asset internet-facing, or was an internet-facing service seen on it (by asset id or address)? */
+export function exposureOf(model: Model): (asset: Asset) => boolean {
+  const ids = new Set<string>();
+  const addresses = new Set<string>();
+  for (const s of model.service) {
+    if (!s.internetFacing) continue;
+    if (s.asset !== undefined) ids.add(s.asset); else addresses.add(`${s.tenant}\u0000${s.address}`);
+  }
+  return (a) => a.internetFacing || ids.has(a.id) || a.addresses.some((x) => addresses.has(`${a.tenant}\u0000${x}`));
+}
+
+interface Matched { cve: string; match: CveMatch; matchedBy: VulnRow['matchedBy'] }
+
+/** A prepared matcher over the feeds: NVD index, NVD by id, KEV-only entries by NVD product name. */
+function prepare(feeds: VulnFeeds) {
+  const nvdById = new Map<string, NvdFacts>();
+  const criteria: IndexCriterion[] = [];
+  for (const c of feeds.nvd) {
+    nvdById.set(c.id, c);
+    if (Array.isArray(c.configurations)) criteria.push(...criteriaFromConfigurations(c.id, c.configurations));
+  }
+  const index = buildMatchIndex(criteria);
+  // KEV entries NVD has no configuration for: matched by KEV vendor/product (product-only).
+  const kevOnly = new Map<string, KevFacts[]>();
+  for (const k of feeds.kev.values()) {
+    const n = nvdById.get(k.cveID);
+    if (n && n.configurations.length > 0) continue;
+    for (const name of resolveProduct(k.vendorProject, k.product)) {
+      const key = `${name.vendor}:${name.product}`;
+      const list = kevOnly.get(key);
+      if (list) list.push(k); else kevOnly.set(key, [k]);
+    }
+  }
+  return (products: InstalledProduct[]): Matched[] => {
+    const out = new Map<string, Matched>();
+    const nvdCandidates = new Set<string>();
+    for (const r of matchProducts(index, products)) for (const m of r.matches) nvdCandidates.add(m.cve);
+    for (const id of nvdCandidates) {
+      const n = nvdById.get(id);
+      if (!n) continue;
+      const m = matchCve({ id, configurations: n.configurations }, products);
+      if (m) out.set(id, { cve: id, match: m, matchedBy: 'nvd' });
+    }
+    for (const p of products) {
+      for (const k of kevOnly.get(`${p.vendor}:${p.product}`) ?? []) {
+        if (out.has(k.cveID)) continue;
+        const m = matchCve({ id: k.cveID, configurations: [], kev: { vendorProject: k.vendorProject, product: k.product } }, products);
+        if (m) out.set(k.cveID, { cve: k.cveID, match: m, matchedBy: 'kev-product' });
+      }
+    }
+    return [...out.values()];
+  };
+}
+
+/** Every CVE that applies to every asset of the model, prioritized, highest score first. */
+export function assessVulns(model: Model, feeds: VulnFeeds, now: Date): VulnRow[] {
+  const match = prepare(feeds);
+  const internetExposed = exposureOf(model);
+  const rows: VulnRow[] = [];
+  const today = isoDay(now);
+  for (const asset of model.asset) {
+    const products = productsOfAsset(asset);
+    if (products.length === 0) continue;
+    const matched = match(products);
+    if (matched.length === 0) continue;
+    const exposed = internetExposed(asset);
+    const reached = customersReached(asset, model).length;
+    for (const { cve, match: m, matchedBy } of matched) {
+      const kev = feeds.kev.get(cve);
+      const epss = feeds.epss.get(cve);
+      const factors: ScoreFactors = {
+        kev: kev !== undefined,
+        ransomware: kev?.knownRansomwareCampaignUse.toLowerCase() === 'known',
+        ...(epss ? { epss: epss.epss } : {}),
+        internetExposed: exposed,
+        criticality: asset.criticality,
+        customersReached: reached,
+        confidence: m.confidence,
+      };
+      const score = scoreOf(factors);
+      const priority = priorityOf(score);
+      const dueDate = kev?.dueDate ?? isoDay(addDays(now, DUE_DAYS[priority]));
+      rows.push({
+        asset, cve, confidence: m.confidence, matchedBy,
+        ...(m.criterion ? { criteria: m.criterion.evidence.criteria } : {}),
+        caveats: m.caveats,
+        ...(kev ? { kev } : {}),
+        ...(epss ? { epss } : {}),
+        factors, score, priority, dueDate,
+        dueSource: kev ? 'kev' : 'policy',
+        overdue: dueDate < today,
+      });
+    }
+  }
+  return rows.sort((a, b) => b.score - a.score || a.asset.id.localeCompare(b.asset.id) || a.cve.localeCompare(b.cve));
+}
+
+const hostOf = (a: Asset) => ({ address: a.addresses[0] ?? null, host: a.hostnames[0] ?? a.name });
+
+/** The per-CVE evidence of a row, as findings carry it and `hubguard vulns --json` prints it. */
+export function cveEvidence(r: VulnRow) {
+  return {
+    cve: r.cve,
+    kev: r.kev
+      ? { dateAdded: r.kev.dateAdded, dueDate: r.kev.dueDate, knownRansomwareCampaignUse: r.kev.knownRansomwareCampaignUse, vendorProject: r.kev.vendorProject, product: r.kev.product, name: r.kev.vulnerabilityName ?? null }
+      : null,
+    epss: r.epss?.epss ?? null,
+    epssPercentile: r.epss?.percentile ?? null,
+    confidence: r.confidence,
+    matchedBy: r.matchedBy,
+    criteria: r.criteria ?? null,
+    caveats: r.caveats,
+    score: r.score,
+    priority: r.priority,
+    dueDate: r.dueDate,
+    dueSource: r.dueSource,
+    overdue: r.overdue,
+  };
+}
+export type CveEvidence = ReturnType<typeof cveEvidence>;
+
+const feedDates = (feeds: VulnFeeds) => ({
+  kevCatalog: feeds.dates.kev ? { version: feeds.dates.kev.version, date: feeds.dates.kev.date } : null,
+  epssDate: feeds.dates.epss?.date ?? null,
+  nvdDate: feeds.dates.nvd?.date ?? null,
+});
+
+const dutyOf = (asset: Asset, model: Model): Duty =>
+  asset.kind === 'msp-tool' && model.organization.find((o) => o.id === asset.tenant)?.kind !== 'customer' ? 'msp' : 'shared';
+
+/** The findings: one per asset and control, listing that asset's CVEs (highest score first). */
+export function vulnFindings(model: Model, feeds: VulnFeeds, now: Date): FindingDraft[] {
+  const threshold = controlDefault(VULN_CONTROLS.epss, 'epssThreshold');
+  const rows = assessVulns(model, feeds, now);
+  const groups = new Map<string, { asset: Asset; control: string; rows: VulnRow[] }>();
+  for (const r of rows) {
+    const control = r.kev ? VULN_CONTROLS.kev : (r.epss?.epss ?? 0) >= threshold ? VULN_CONTROLS.epss : undefined;
+    if (!control) continue; // neither known-exploited nor likely to be: listed by `hubguard vulns --all`, no finding
+    const k = `${r.asset.id}\u0000${control}`;
+    const g = groups.get(k);
+    if (g) g.rows.push(r); else groups.set(k, { asset: r.asset, control, rows: [r] });
+  }
+  const dates = feedDates(feeds);
+  const out: FindingDraft[] = [];
+  const internetExposed = exposureOf(model);
+  for (const { asset, control, rows: rs } of groups.values()) {
+    const top = rs[0]!;
+    const due = rs.map((r) => r.dueDate).sort()[0]!;
+    const list = rs.slice(0, 3).map((r) => r.cve).join(', ') + (rs.length > 3 ? `, … (${rs.length})` : '');
+    const what = control === VULN_CONTROLS.kev ? 'known-exploited' : 'likely-to-be-exploited (EPSS)';
+    out.push({
+      tenant: asset.tenant,
+      control,
+      severity: SEVERITY_OF[top.priority],
+      duty: dutyOf(asset, model),
+      title: `${asset.name} runs ${[asset.product, asset.version].filter(Boolean).join(' ')} with ${rs.length} ${what} CVE(s): ${list} — ${top.priority}, due ${due}`,
+      detail:
+        `${top.priority} (score ${top.score}): ${top.cve} (${top.confidence})` +
+        `${top.factors.customersReached > 0 ? `; this MSP tool reaches ${top.factors.customersReached} customer(s)` : ''}` +
+        `${top.factors.internetExposed ? '; internet-facing' : ''}. Feed dates: KEV ${dates.kevCatalog?.date ?? 'none'}.`,
+      subject: { kind: 'asset', id: asset.id, name: asset.name },
+      evidence: {
+        ...hostOf(asset),
+        assetName: asset.name,
+        vendor: asset.vendor ?? null,
+        product: asset.product ?? null,
+        version: asset.version ?? null,
+        cpe: asset.cpe ?? null,
+        internetExposed: top.factors.internetExposed,
+        criticality: asset.criticality,
+        customersReached: top.factors.customersReached,
+        cve: top.cve,
+        priority: top.priority,
+        score: top.score,
+        dueDate: due,
+        confidence: top.confidence,
+        ...dates,
+        cves: rs.map(cveEvidence),
+      },
+    });
+  }
+  for (const asset of model.asset) {
+    if (!asset.endOfLife || new Date(asset.endOfLife).getTime() >= now.getTime()) continue;
+    const exposed = internetExposed(asset);
+    out.push({
+      tenant: asset.tenant,
+      control: VULN_CONTROLS.endOfLife,
+      severity: exposed || asset.kind === 'msp-tool' ? 'high' : 'medium',
+      duty: dutyOf(asset, model),
+      title: `${asset.name} runs ${[asset.product ?? asset.os, asset.version].filter(Boolean).join(' ') || 'a product'} past its end of life (${asset.endOfLife.slice(0, 10)})`,
+      detail: 'No more security updates: replace or upgrade it, or isolate it until then.',
+      subject: { kind: 'asset', id: asset.id, name: asset.name },
+      evidence: {
+        ...hostOf(asset),
+        assetName: asset.name,
+        vendor: asset.vendor ?? null,
+        product: asset.product ?? asset.os ?? null,
+        version: asset.version ?? null,
+        endOfLife: asset.endOfLife,
+        internetExposed: exposed,
+        ...dates,
+      },
+    });
+  }
+  return out;
+}
+
+/** The `vulns` engine: does nothing without feeds in the context. */
+export const vulnsEngine: Engine = {
+  name: 'vulns',
+  controls: Object.values(VULN_CONTROLS),
+  run(model, ctx) {
+    if (!ctx.feeds) return [];
+    return vulnFindings(model, ctx.feeds, ctx.now);
+  },
+};
