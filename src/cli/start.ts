@@ -7,7 +7,7 @@ import { type CliContext, type Command, println } from './context.js';
 import { cliActor, databaseUrl, withRepository } from './db.js';
 import { runEngines } from './assess.js';
 import { importPaths, printImportSummary } from './import.js';
-import { today, writeDemo } from './demo.js';
+import { writeDemo } from './demo.js';
 import { renderTable } from './table.js';
 
 const USAGE = 'hubguard start [--customers N] [--db <url>]';
@@ -53,7 +53,11 @@ export async function printPosture(repo: Repository, ctx: CliContext): Promise<v
     return;
   }
   const names = new Map(orgs.map((o) => [o.id as string, o.name]));
-  const top = await repo.listFindings(scope, { minSeverity: 'high', limit: TOP });
+  // The MSP's own weaknesses first: each opens every customer it reaches.
+  const msps = new Set(orgs.filter((o) => o.kind === 'msp').map((o) => o.id as string));
+  const severe = await repo.listFindings(scope, { minSeverity: 'high', limit: 5000 });
+  const rank = (f: (typeof severe)[number]) => (f.severity === 'critical' ? 0 : 2) + (msps.has(f.tenant) ? 0 : 1);
+  const top = severe.map((f, i) => ({ f, i })).sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i).slice(0, TOP).map((x) => x.f);
   println(ctx.stdout, `\nMost urgent findings (${total} open in all)\n`);
   println(ctx.stdout, renderTable(['severity', 'organization', 'finding'], top.map((f) => [f.severity, names.get(f.tenant) ?? f.tenant, f.title])));
 }
@@ -73,7 +77,8 @@ export const startCommand: Command = {
         const dir = join(ctx.cwd, 'data', 'demo-workspace');
         if (!existsSync(join(dir, 'organizations.csv'))) {
           println(ctx.stdout, `First run: writing a demo MSP with ${customers} customers to ${dir}`);
-          await writeDemo(dir, customers, 1, today());
+          // Dated to this moment, so the demo reads as current when it is assessed right away.
+          await writeDemo(dir, customers, 1, new Date());
         }
         println(ctx.stdout, `Importing ${dir}`);
         printImportSummary(await importPaths(repo, [dir], ctx), ctx);
