@@ -1,6 +1,7 @@
 import { allTenants, RECORD_KINDS, type Scope } from '../core/index.js';
 import { ENGINES } from '../engines/index.js';
 import { emptyModel, toFindings, type Model } from '../engines/engine.js';
+import { applySuppressions } from '../engines/suppress.js';
 import type { FeedDate, NvdFacts, VulnFeeds } from '../engines/vulns-findings/feeds.js';
 import type { Repository } from '../store/repository.js';
 import type { CliContext } from './context.js';
@@ -47,7 +48,7 @@ export async function runEngines(repo: Repository, scope: Scope, now: Date, ctx?
   const feeds = await loadFeeds(repo, ctx);
   const out: { engine: string; findings: number }[] = [];
   for (const engine of ENGINES) {
-    const findings = toFindings(engine.name, engine.run(model, { now, feeds }), now);
+    const findings = applySuppressions(toFindings(engine.name, engine.run(model, { now, feeds }), now), model.suppression, now);
     await repo.transaction((tx) => tx.replaceFindings(scope, { engine: engine.name }, findings, now));
     out.push({ engine: engine.name, findings: findings.length });
   }

@@ -7,7 +7,7 @@ import {
 import { mspToolAssets, mspToolFlaws, mspToolServices } from './msp-tools.js';
 import { managedEndpoints } from './profile.js';
 import { technicians, type Technician } from './staff.js';
-import type { DemoFlaw, DemoOptions, DemoWorkspace } from './types.js';
+import type { DemoFlaw, DemoOptions, DemoRecordInputs, DemoWorkspace } from './types.js';
 
 /**
  * A stream of one record kind: the MSP's records, then each customer's in
@@ -57,6 +57,8 @@ export function generateDemo(options: DemoOptions = {}): DemoWorkspace {
     agreement: s(() => [], (c) => [c.governance.agreement]),
     irPlan: s(() => [mspGovernance(ctx).irPlan], (c) => (c.governance.irPlan ? [c.governance.irPlan] : [])),
     exercise: s(() => mspGovernance(ctx).exercises, (c) => c.governance.exercises),
+    // Accepted risks are the user's decisions: the demo starts with none.
+    suppression: function* (): Generator<DemoRecordInputs['suppression']> {},
   };
 }
 

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type {
   AccessGrant, Agreement, Asset, BackupJob, Exercise, ExposedService, Group, Identity, IrPlan, LogSource, Membership,
-  Organization, RecordKindName, Role,
+  Organization, RecordKindName, Role, Suppression,
 } from '../core/index.js';
 
 /**
@@ -23,6 +23,7 @@ export interface DemoRecordInputs {
   agreement: z.input<typeof Agreement>;
   irPlan: z.input<typeof IrPlan>;
   exercise: z.input<typeof Exercise>;
+  suppression: z.input<typeof Suppression>;
 }
 
 /**

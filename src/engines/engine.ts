@@ -8,7 +8,7 @@ export type Model = { [K in RecordKindName]: RecordTypes[K][] };
 /** An empty model, to build on in tests. */
 export const emptyModel = (): Model => ({
   organization: [], identity: [], group: [], membership: [], role: [], grant: [], asset: [], service: [],
-  backup: [], logSource: [], agreement: [], irPlan: [], exercise: [],
+  backup: [], logSource: [], agreement: [], irPlan: [], exercise: [], suppression: [],
 });
 
 /** What an engine needs besides the model: the time "now" is (engines never read the clock themselves). */

@@ -104,8 +104,10 @@ export async function replaceFindings(
               engine: eb.ref('excluded.engine'),
               severity: eb.ref('excluded.severity'),
               severity_rank: eb.ref('excluded.severity_rank'),
-              // A user's suppression outlives re-runs; a resolved finding that is back reopens.
-              status: sql<FindingStatus>`case when findings.status = 'suppressed' then 'suppressed' else excluded.status end`,
+              // A suppression set by hand outlives re-runs; one that came from a suppression record
+              // (its evidence names it) follows the engine, so it lifts when the record expires.
+              // A resolved finding that is back reopens.
+              status: sql<FindingStatus>`case when findings.status = 'suppressed' and findings.data not like '%"suppression":{"id":%' then 'suppressed' else excluded.status end`,
               subject_kind: eb.ref('excluded.subject_kind'),
               subject_id: eb.ref('excluded.subject_id'),
               title: eb.ref('excluded.title'),

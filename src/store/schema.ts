@@ -91,6 +91,7 @@ export const KIND_TABLES = {
   agreement: 'agreements',
   irPlan: 'ir_plans',
   exercise: 'exercises',
+  suppression: 'suppressions',
 } as const satisfies Record<RecordKindName, string>;
 
 /** The name of a record table. */

@@ -102,3 +102,22 @@ export const Exercise = z.strictObject({
   tags: Tags,
 });
 export type Exercise = z.output<typeof Exercise>;
+
+/**
+ * A decision to accept a risk for a while: findings of the tenant that match
+ * (control, subject, CVE — each optional, all given must match) are marked
+ * suppressed until `expires`, with the reason kept beside them. An expired
+ * suppression no longer applies, so accepted risks come back for review.
+ */
+export const Suppression = z.strictObject({
+  id: RecordId,
+  tenant: OrgId,
+  control: z.string().regex(/^hg\.ctl\.[a-z0-9-]+\.[a-z0-9-]+$/, 'must be a control id').optional(),
+  /** The finding subject's id (an asset, identity, grant ...). */
+  subject: z.string().min(1).optional(),
+  cve: z.string().regex(/^CVE-\d{4}-\d{4,}$/, 'must look like CVE-2024-1709').optional(),
+  reason: z.string().min(1),
+  expires: Timestamp,
+  by: z.string().optional(),
+});
+export type Suppression = z.output<typeof Suppression>;

@@ -3,7 +3,7 @@ import { Organization } from './organization.js';
 import { Group, Identity, Membership, Role } from './identity.js';
 import { AccessGrant } from './access.js';
 import { Asset, ExposedService } from './asset.js';
-import { Agreement, BackupJob, Exercise, IrPlan, LogSource } from './governance.js';
+import { Agreement, BackupJob, Exercise, IrPlan, LogSource, Suppression } from './governance.js';
 
 /** A reference from a field of one kind to the key of another. */
 export interface Reference {
@@ -29,7 +29,7 @@ export interface RecordKind<S extends z.ZodType = z.ZodType> {
 
 export type RecordKindName =
   | 'organization' | 'identity' | 'group' | 'membership' | 'role' | 'grant' | 'asset' | 'service'
-  | 'backup' | 'logSource' | 'agreement' | 'irPlan' | 'exercise';
+  | 'backup' | 'logSource' | 'agreement' | 'irPlan' | 'exercise' | 'suppression';
 
 const byId = (r: { id: string }) => r.id;
 
@@ -109,6 +109,7 @@ export const RECORD_KINDS: readonly RecordKind[] = [
     key: byId,
     refs: [{ field: 'tenant', to: 'organization' }, { field: 'plan', to: 'irPlan' }],
   },
+  { name: 'suppression', file: 'suppressions', schema: Suppression, key: byId, refs: [{ field: 'tenant', to: 'organization' }] },
 ] as RecordKind[];
 
 /** Looks a kind up by name. */
@@ -133,4 +134,5 @@ export interface RecordTypes {
   agreement: Agreement;
   irPlan: IrPlan;
   exercise: Exercise;
+  suppression: Suppression;
 }

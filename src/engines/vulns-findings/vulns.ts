@@ -5,6 +5,7 @@
  * with confidence `product-only` when NVD has no configuration). Prioritization is documented in
  * docs/vulnerabilities.md and in {@link scoreOf}.
  */
+import { suppressionCovers } from '../suppress.js';
 import { assertKnownControls, controlDefault } from '../../catalog/catalog.js';
 import type { Asset, Criticality, Duty, Severity } from '../../core/index.js';
 import type { Engine, FindingDraft, Model } from '../engine.js';
@@ -172,6 +173,8 @@ export function assessVulns(model: Model, feeds: VulnFeeds, now: Date): VulnRow[
     const exposed = internetExposed(asset);
     const reached = customersReached(asset, model).length;
     for (const { cve, match: m, matchedBy } of matched) {
+      // An accepted risk for this CVE on this asset (or on every asset of the tenant) is left out.
+      if (model.suppression.some((x) => x.cve === cve && suppressionCovers(x, now, { tenant: asset.tenant, subject: asset.id, cve, control: x.control }))) continue;
       const kev = feeds.kev.get(cve);
       const epss = feeds.epss.get(cve);
       const factors: ScoreFactors = {

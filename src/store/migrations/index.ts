@@ -3,6 +3,7 @@ import { HubguardError } from '../../core/index.js';
 import type { Dialect } from '../schema.js';
 import { initialMigration } from './0001-initial.js';
 import { feedsMigration } from './0002-feeds.js';
+import { suppressionsMigration } from './0003-suppressions.js';
 
 /**
  * Every migration, imported statically so that a bundled or compiled Hubguard
@@ -12,6 +13,7 @@ import { feedsMigration } from './0002-feeds.js';
 const MIGRATIONS: Readonly<Record<string, (dialect: Dialect) => Migration>> = {
   '0001-initial': initialMigration,
   '0002-feeds': feedsMigration,
+  '0003-suppressions': suppressionsMigration,
 };
 
 class StaticMigrationProvider implements MigrationProvider {
