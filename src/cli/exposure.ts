@@ -26,21 +26,21 @@ export const exposureCommand: Command = {
       compute: (model, now) => toFindings(exposureEngine.name, exposureEngine.run(model, { now }), now),
       table: (shown) =>
         renderTable(
-        ['severity', 'tenant', 'address', 'host', 'port', 'service', 'product/version', 'evidence', 'finding'],
-        shown.map((f) => {
-          const e = f.evidence;
-          return [
-            f.severity,
-            f.tenant,
-            text(e.address),
-            text(e.host),
-            `${text(e.port)}/${text(e.protocol)}`,
-            text(e.service),
-            [text(e.product), text(e.version)].filter(Boolean).join(' '),
-            e.confirmed ? text(e.evidenceKind) : 'port only (unconfirmed)',
-            text(e.entry),
-          ];
-        }),
-      ),
+          ['severity', 'tenant', 'address', 'host', 'port', 'service', 'product/version', 'evidence', 'finding'],
+          shown.map((f) => {
+            const e = f.evidence;
+            return [
+              f.severity,
+              f.tenant,
+              text(e.address),
+              text(e.host),
+              `${text(e.port)}/${text(e.protocol)}`,
+              text(e.service),
+              [text(e.product), text(e.version)].filter(Boolean).join(' '),
+              e.confirmed ? text(e.evidenceKind) : 'port only (unconfirmed)',
+              text(e.entry),
+            ];
+          }),
+        ),
     }),
 };
