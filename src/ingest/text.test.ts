@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { decodeText, firstInvalidUtf8, lineColumnAt } from './text.js';
-import { HubguardError } from '../core/index.js';
+import { caughtHubguardError } from '../core/test-support.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
-const fail = (fn: () => unknown): HubguardError => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof HubguardError) return e;
-    throw e;
-  }
-  throw new Error('expected a HubguardError');
-};
+const fail = caughtHubguardError;
 
 describe('decodeText', () => {
   it('decodes UTF-8 and drops a BOM', () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { HubguardError } from '../../core/index.js';
+import { caughtHubguardError } from '../../core/test-support.js';
 import {
   bundledKevPath,
   BUNDLED_KEV_DATE,
@@ -23,16 +24,7 @@ const DIR = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'feeds');
 const fx = (name: string) => join(DIR, name);
 const text = (name: string) => readFileSync(fx(name), 'utf8');
 
-/** Runs `fn` and returns the HubguardError it throws. */
-function caught(fn: () => unknown): HubguardError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof HubguardError) return e;
-    throw e;
-  }
-  throw new Error('expected a HubguardError');
-}
+const caught = caughtHubguardError;
 async function caughtAsync(p: Promise<unknown>): Promise<HubguardError> {
   try {
     await p;

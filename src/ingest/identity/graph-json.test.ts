@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { HubguardError } from '../../core/index.js';
 import { jsonLineIndex, readCollection, sniffContext } from './graph-json.js';
 import { collecting } from './test-support.js';
+import { caughtHubguardError } from '../../core/test-support.js';
 
-const thrown = (fn: () => unknown): HubguardError => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof HubguardError) return e;
-    throw e;
-  }
-  throw new Error('expected a HubguardError');
-};
+const thrown = caughtHubguardError;
 
 describe('readCollection', () => {
   it('reads one page and locates each entity and its fields by line', () => {
