@@ -3,16 +3,19 @@ import {
   bundledKevPath,
   DEFAULT_DOWNLOAD_TIMEOUT_MS,
   download,
-  FEED_URLS,
   feedCount,
+  feedUrls,
+  fetchNvdUpdate,
   parseFeedBytes,
   parseFeedFile,
   type FeedName,
   type FetchLike,
-  type NvdFeed,
+  type NvdProgress,
+  type NvdScope,
+  type NvdUpdate,
   type ParsedFeed,
 } from '../ingest/feeds/index.js';
-import type { FeedImportResult, FeedStatus } from '../store/feeds.js';
+import { nvdSyncFrom, type FeedImportResult, type FeedStatus } from '../store/feeds.js';
 import type { Repository } from '../store/repository.js';
 import { DB_OPTION, intOption, parseCommandArgs } from './args.js';
 import { type CliContext, type Command, println } from './context.js';
@@ -22,7 +25,7 @@ import { renderTable } from './table.js';
 const USAGE = [
   'hubguard feeds import <file…> [--bundled] [--db <url>] [--json]',
   '       hubguard feeds status [--db <url>] [--json]',
-  '       hubguard feeds update [--only kev,epss,nvd] [--timeout <ms>] [--db <url>] [--json]',
+  '       hubguard feeds update [--only kev,epss,nvd] [--nvd-scope kev|all] [--nvd-since <date> | --nvd-full] [--timeout <ms>] [--db <url>] [--json]',
 ].join('\n');
 
 const SUMMARY = 'Vulnerability feeds (KEV, EPSS, NVD, CVE 5): import files offline, show their dates, update from the official sources';
@@ -35,8 +38,25 @@ export interface FeedsDeps {
   fetch: FetchLike;
   /** Current time (feed ages). */
   now?: () => Date;
-  /** Pause between NVD API pages (NVD allows 5 requests per 30 s without a key). */
+  /** Pauses of the NVD update (rate limit: 5 requests per 30 s without a key, 50 with one; backoff). */
   sleep?: (ms: number) => Promise<void>;
+  /** Millisecond clock of the NVD rate limiter. */
+  clock?: () => number;
+  /** First pause between two tries of an NVD request, in ms (doubled each time). */
+  backoffMs?: number;
+}
+
+/** The environment variable holding the NVD API key (`NVD_API_KEY` is read too). */
+export const NVD_API_KEY_ENV = 'HUBGUARD_NVD_API_KEY';
+
+/** How `feeds update` brings the NVD records up to date (see docs/feeds.md). */
+export interface NvdUpdateChoice {
+  /** The CVEs to cover; by default the remembered scope, else `kev`. */
+  scope?: NvdScope;
+  /** Fetch records modified since this instant instead of since the remembered sync. */
+  since?: Date;
+  /** Fetch every record of the scope, ignoring the remembered sync. */
+  full?: boolean;
 }
 
 const DAY_MS = 86_400_000;
@@ -97,39 +117,106 @@ export function feedStatusRows(feeds: FeedStatus[], now: Date) {
   });
 }
 
-async function fetchNvdKev(deps: FeedsDeps, ctx: CliContext, timeoutMs: number): Promise<NvdFeed> {
-  const apiKey = ctx.env.NVD_API_KEY;
-  const perPage = 2000;
-  let start = 0;
-  let merged: NvdFeed | undefined;
-  for (let page = 0; page < 50; page++) {
-    if (page > 0) await (deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))))(apiKey ? 700 : 6500);
-    const url = `${FEED_URLS.nvd}&resultsPerPage=${perPage}&startIndex=${start}`;
-    const fetchWithKey: FetchLike = (u, init) => deps.fetch(u, apiKey ? { ...init, headers: { ...init.headers, apiKey } } : init);
-    const feed = parseFeedBytes(await download(url, { fetch: fetchWithKey, timeoutMs }), url);
-    if (feed.name !== 'nvd') throw new HubguardError('HG_ERR_UNRECOGNIZED_FILE', `${url} did not answer with an NVD CVE 2.0 response`);
-    merged = merged ? { ...merged, cves: [...merged.cves, ...feed.cves] } : { ...feed, source: FEED_URLS.nvd };
-    start += feed.cves.length;
-    if (!feed.cves.length || start >= feed.totalResults) break;
-  }
-  return merged!;
+/** A one-line NVD progress report on a terminal (pages read of the current range, records so far). */
+function nvdProgressLine(ctx: CliContext): { update: (p: NvdProgress) => void; done: () => void } {
+  let drawn = false;
+  return {
+    update(p) {
+      if (!ctx.interactive) return;
+      const range = p.ranges > 1 ? `range ${p.range}/${p.ranges}, ` : '';
+      ctx.stderr.write(`\rnvd: ${range}page ${p.page}/${p.pages}, ${p.cves.toLocaleString('en-US')} records\u001b[K`);
+      drawn = true;
+    },
+    done() {
+      if (drawn) ctx.stderr.write('\r\u001b[K');
+    },
+  };
 }
 
-/** Downloads the chosen feeds; any failure stops before anything is written. */
-export async function updateFeeds(repo: Repository, ctx: CliContext, deps: FeedsDeps, opts: { only: FeedName[]; timeoutMs: number }): Promise<FeedImportResult[]> {
+/**
+ * Brings the NVD records up to date. Without a choice: records modified since
+ * the remembered sync when it covered the same scope, else every record of the
+ * scope (the CVEs in KEV on a first run). Returns the records to store.
+ */
+export async function fetchNvd(stored: FeedStatus[], ctx: CliContext, deps: FeedsDeps, choice: NvdUpdateChoice, timeoutMs: number, now: Date): Promise<NvdUpdate> {
+  const previous = nvdSyncFrom(stored);
+  const scope = choice.scope ?? previous?.scope ?? 'kev';
+  const since = choice.since ?? (!choice.full && previous?.scope === scope ? new Date(previous.through) : undefined);
+  const apiKey = ctx.env[NVD_API_KEY_ENV]?.trim() || ctx.env.NVD_API_KEY?.trim() || undefined;
+  const progress = nvdProgressLine(ctx);
+  try {
+    return await fetchNvdUpdate({
+      fetch: deps.fetch,
+      baseUrl: feedUrls(ctx.env).nvd,
+      apiKey,
+      scope,
+      since,
+      until: now,
+      timeoutMs,
+      sleep: deps.sleep,
+      clock: deps.clock,
+      backoffMs: deps.backoffMs,
+      onProgress: progress.update,
+    });
+  } finally {
+    progress.done();
+  }
+}
+
+/** What `feeds update` did to NVD, in one line. */
+function describeNvd(u: NvdUpdate): string {
+  const { sync } = u.feed;
+  const n = u.feed.cves.length.toLocaleString('en-US');
+  const what = sync.scope === 'kev' ? 'of the CVEs in KEV' : 'of every CVE';
+  const how = sync.mode === 'full' ? `all ${n} records ${what}` : `${n} records ${what} modified since ${sync.since}`;
+  const key = u.requests === 1 ? 'request' : 'requests';
+  return `nvd: fetched ${how} (${u.requests} ${key}); the next update starts from ${sync.through}`;
+}
+
+/** Downloads the chosen feeds; any failure stops before anything is written (one transaction at the end). */
+export async function updateFeeds(
+  repo: Repository,
+  ctx: CliContext,
+  deps: FeedsDeps,
+  opts: { only: FeedName[]; timeoutMs: number; nvd?: NvdUpdateChoice },
+): Promise<FeedImportResult[]> {
+  const urls = feedUrls(ctx.env);
   const feeds: ParsedFeed[] = [];
   for (const name of opts.only) {
     if (name === 'nvd') {
-      feeds.push(await fetchNvdKev(deps, ctx, opts.timeoutMs));
+      const stored = await repo.listFeeds(allTenants(cliActor(ctx)));
+      const u = await fetchNvd(stored, ctx, deps, opts.nvd ?? {}, opts.timeoutMs, deps.now ? deps.now() : new Date());
+      println(ctx.stderr, describeNvd(u));
+      feeds.push(u.feed);
       continue;
     }
     if (name !== 'kev' && name !== 'epss') throw new HubguardError('HG_ERR_USAGE', `feeds update knows kev, epss and nvd, not "${name}"`);
-    const url = FEED_URLS[name];
+    const url = urls[name];
     const feed = parseFeedBytes(await download(url, { fetch: deps.fetch, timeoutMs: opts.timeoutMs }), url);
     if (feed.name !== name) throw new HubguardError('HG_ERR_UNRECOGNIZED_FILE', `${url} did not answer with the ${name} feed`);
     feeds.push(feed);
   }
   return importFeeds(repo, feeds, ctx, 'feeds.update');
+}
+
+/** Reads the NVD options of `feeds update`; a bad value is HG_ERR_USAGE. */
+export function nvdChoice(scope: string | undefined, since: string | undefined, full: boolean, now: Date): NvdUpdateChoice {
+  const choice: NvdUpdateChoice = {};
+  if (scope !== undefined) {
+    if (scope !== 'kev' && scope !== 'all') throw new HubguardError('HG_ERR_USAGE', `--nvd-scope is kev or all, not "${scope}"`);
+    choice.scope = scope;
+  }
+  if (since !== undefined && full) throw new HubguardError('HG_ERR_USAGE', '--nvd-since and --nvd-full exclude each other');
+  if (full) choice.full = true;
+  if (since !== undefined) {
+    // A date is midnight UTC; a date-time without a zone is UTC too (as NVD writes them).
+    const m = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/.exec(since);
+    const t = m ? Date.parse(m[1] && !m[2] ? `${since}Z` : since) : Number.NaN;
+    if (Number.isNaN(t)) throw new HubguardError('HG_ERR_USAGE', `--nvd-since takes a date (2025-01-31) or a date-time (2025-01-31T08:00:00Z), got "${since}"`);
+    if (t > now.getTime()) throw new HubguardError('HG_ERR_USAGE', `--nvd-since ${since} is in the future`);
+    choice.since = new Date(t);
+  }
+  return choice;
 }
 
 /** The `feeds` command with its outside world injected. */
@@ -179,6 +266,11 @@ export function createFeedsCommand(deps: FeedsDeps): Command {
             ),
           ),
         );
+        const sync = nvdSyncFrom(feeds);
+        if (sync) {
+          const what = sync.scope === 'kev' ? 'the CVEs in KEV' : 'every CVE';
+          println(ctx.stdout, `NVD: ${what}, complete through ${sync.through} (last update ${sync.at}, ${sync.mode}); \`feeds update\` fetches what changed since`);
+        }
         for (const r of rows) {
           if (r.present && r.stale) {
             println(ctx.stderr, `warning: the ${r.name} feed is from ${r.date}, ${r.ageDays} days old; run \`hubguard feeds update\` or import a newer file`);
@@ -187,10 +279,24 @@ export function createFeedsCommand(deps: FeedsDeps): Command {
         return 0;
       }
       if (sub === 'update') {
-        const { values } = parseCommandArgs(rest, { ...DB_OPTION, only: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
+        const { values } = parseCommandArgs(
+          rest,
+          {
+            ...DB_OPTION,
+            only: { type: 'string' },
+            timeout: { type: 'string' },
+            json: { type: 'boolean' },
+            'nvd-scope': { type: 'string' },
+            'nvd-since': { type: 'string' },
+            'nvd-full': { type: 'boolean' },
+          },
+          USAGE,
+        );
         const only = (values.only ?? 'kev,epss,nvd').split(',').map((s) => s.trim()).filter(Boolean) as FeedName[];
         const timeoutMs = intOption(values.timeout, 'timeout', DEFAULT_DOWNLOAD_TIMEOUT_MS, 600_000);
-        const results = await withRepository(values.db, ctx, (repo) => updateFeeds(repo, ctx, deps, { only, timeoutMs }));
+        const nvd = nvdChoice(values['nvd-scope'], values['nvd-since'], values['nvd-full'] === true, now());
+        if (Object.keys(nvd).length && !only.includes('nvd')) throw new HubguardError('HG_ERR_USAGE', 'the --nvd-… options need nvd among --only');
+        const results = await withRepository(values.db, ctx, (repo) => updateFeeds(repo, ctx, deps, { only, timeoutMs, nvd }));
         if (values.json) println(ctx.stdout, JSON.stringify({ imported: results }));
         else printImported(results, ctx);
         return 0;

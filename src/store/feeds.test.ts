@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { allTenants, tenantsScope, type OrgId } from '../core/index.js';
 import { parseFeedBytes, type ParsedFeed } from '../ingest/feeds/index.js';
 import { openDatabase, type Database } from './db.js';
+import { nvdSyncFrom } from './feeds.js';
 import { Repository } from './repository.js';
 
 const FIX = join(import.meta.dirname, '..', '..', 'fixtures', 'feeds');
@@ -67,6 +68,21 @@ function feedStoreContract(label: string, open: () => Promise<Database>): void {
       const second = await repo.importFeed(ALL, { ...page, cves: page.cves.slice(1) }, NOW);
       expect(second).toMatchObject({ imported: 2, count: 3, mode: 'merged' });
       await repo.importFeed(ALL, page, NOW);
+      expect((await repo.listFeeds(ALL)).find((f) => f.name === 'nvd')!.count).toBe(3);
+    });
+
+    it('remembers the NVD sync of an update; an imported page keeps it, the next update replaces it', async () => {
+      const page = feed('nvd-page.json');
+      if (page.name !== 'nvd') throw new Error('fixture');
+      const sync = { scope: 'kev', mode: 'full', through: '2025-12-31T23:00:00.000Z', at: '2026-01-01T00:00:00.000Z' } as const;
+      const r = await repo.importFeed(ALL, { ...page, sync }, NOW);
+      expect(r.meta.sync).toEqual(sync);
+      expect(nvdSyncFrom(await repo.listFeeds(ALL))).toEqual(sync);
+      await repo.importFeed(ALL, page, NOW);
+      expect(nvdSyncFrom(await repo.listFeeds(ALL))).toEqual(sync);
+      const next = { scope: 'kev', mode: 'incremental', since: sync.through, through: '2026-01-02T00:00:00.000Z', at: '2026-01-02T00:00:00.000Z' } as const;
+      await repo.importFeed(ALL, { ...page, cves: [], sync: next }, NOW);
+      expect(nvdSyncFrom(await repo.listFeeds(ALL))).toEqual(next);
       expect((await repo.listFeeds(ALL)).find((f) => f.name === 'nvd')!.count).toBe(3);
     });
 

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { HubguardError, type Scope } from '../core/index.js';
-import type { Cve5Info, EpssScore, FeedName, KevEntry, NvdConfiguration, NvdCve, ParsedFeed } from '../ingest/feeds/index.js';
+import type { Cve5Info, EpssScore, FeedName, KevEntry, NvdConfiguration, NvdCve, NvdSync, ParsedFeed } from '../ingest/feeds/index.js';
+import { nvdSyncOf } from '../ingest/feeds/types.js';
 import { atomic, chunks, countAll, guarded, IN_CHUNK, type StoreContext } from './context.js';
 
 /** The feed tables (migration 0002), as kysely sees them. Global: no tenant column. */
@@ -91,10 +92,24 @@ function rowsOf(feed: ParsedFeed): Record<string, unknown>[] {
   }
 }
 
-function metaOf(feed: ParsedFeed): Record<string, unknown> {
+/**
+ * The `feeds.meta` of a feed. For NVD, `sync` records what the last
+ * `feeds update` covered (see NvdSync); a file without one (an imported page)
+ * keeps the one stored, since adding records never makes the store less complete.
+ */
+function metaOf(feed: ParsedFeed, stored: Record<string, unknown> | undefined): Record<string, unknown> {
   if (feed.name === 'epss') return { modelVersion: feed.modelVersion };
-  if (feed.name === 'nvd') return { startIndex: feed.startIndex, totalResults: feed.totalResults, page: feed.cves.length };
+  if (feed.name === 'nvd') {
+    const sync = feed.sync ?? nvdSyncOf(stored);
+    return { startIndex: feed.startIndex, totalResults: feed.totalResults, page: feed.cves.length, ...(sync ? { sync } : {}) };
+  }
   return {};
+}
+
+/** The stored meta of one feed, if it has a row. */
+async function storedMeta(db: Kysely<FeedTables>, name: FeedName): Promise<Record<string, unknown> | undefined> {
+  const row = await db.selectFrom('feeds').select('meta').where('name', '=', name).executeTakeFirst();
+  return row ? (JSON.parse(row.meta) as Record<string, unknown>) : undefined;
 }
 
 /**
@@ -119,7 +134,7 @@ export async function importFeed(ctx: StoreContext, scope: Scope, feed: ParsedFe
         await q.onConflict((oc) => oc.column('cve').doUpdateSet((eb) => Object.fromEntries(cols.map((c) => [c, eb.ref(`excluded.${c}` as never)])) as never)).execute();
       }
       const count = Number((await db.selectFrom(table).select(countAll().as('n')).executeTakeFirstOrThrow()).n);
-      const meta = metaOf(feed);
+      const meta = metaOf(feed, feed.name === 'nvd' && !feed.sync ? await storedMeta(db, 'nvd') : undefined);
       const row = {
         name: feed.name,
         version: feed.version,
@@ -159,6 +174,11 @@ export async function importFeed(ctx: StoreContext, scope: Scope, feed: ParsedFe
       } satisfies FeedImportResult;
     });
   });
+}
+
+/** The remembered NVD sync of a feed list (from `listFeeds`), when there is one. */
+export function nvdSyncFrom(feeds: readonly FeedStatus[]): NvdSync | undefined {
+  return nvdSyncOf(feeds.find((f) => f.name === 'nvd')?.meta);
 }
 
 /** See Repository.listFeeds. */

@@ -111,30 +111,49 @@ export const isNvdValue = (v: unknown): boolean => {
  * "2.0", timestamp, vulnerabilities: [{cve}]}`). The feed date is `timestamp`
  * (NVD writes it without a zone; it is UTC).
  */
-export function nvdFromJson(value: unknown, file: string, locate: Locate): NvdFeed {
+export function nvdFromJson(value: unknown, file: string, locate: Locate, opts: NvdParseOptions = {}): NvdFeed {
   const root = asObject(value);
   if (!root) invalid(locate, [], 'an NVD response is a JSON object');
   const list = reqArray(root, 'vulnerabilities', locate, []);
-  return nvdFeed(root, file, locate, list.map((v, i) => nvdCve(v, locate, ['vulnerabilities', i])));
+  return nvdFeed(root, file, locate, list.map((v, i) => nvdCve(v, locate, ['vulnerabilities', i])), opts);
+}
+
+/** How strictly a response is read. */
+export interface NvdParseOptions {
+  /** An API page: `startIndex`, `resultsPerPage` and `totalResults` are required (a feed file may lack them). */
+  paged?: boolean;
+}
+
+/** The paging fields, when present, are whole numbers from 0; an API page must have them. */
+function pagingField(root: Record<string, unknown>, key: string, locate: Locate, required: boolean): number | undefined {
+  const v = root[key];
+  if (v === undefined && !required) return undefined;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+    invalid(locate, [key], v === undefined ? 'required field of an API page is missing' : `expected a whole number from 0, got ${JSON.stringify(v)}`);
+  }
+  return v;
 }
 
 /** The feed around already-read CVEs, from the response's top-level fields. */
-function nvdFeed(root: Record<string, unknown>, file: string, locate: Locate, cves: NvdCve[]): NvdFeed {
+function nvdFeed(root: Record<string, unknown>, file: string, locate: Locate, cves: NvdCve[], opts: NvdParseOptions = {}): NvdFeed {
   if (root.format !== 'NVD_CVE') invalid(locate, ['format'], `expected "NVD_CVE", got ${JSON.stringify(root.format)}`);
   const version = reqString(root, 'version', locate, []);
   if (!version.startsWith('2.')) invalid(locate, ['version'], `only NVD CVE API 2.x is read, got "${version}" (the 1.1 feeds were retired in 2023)`);
   let timestamp = reqString(root, 'timestamp', locate, []);
   if (!isDateLike(timestamp)) invalid(locate, ['timestamp'], `"${timestamp}" is not a date-time`);
   if (/T[\d:.]+$/.test(timestamp)) timestamp += 'Z';
-  const int = (k: string, dflt: number) => (typeof root[k] === 'number' ? (root[k] as number) : dflt);
+  const paged = opts.paged === true;
+  pagingField(root, 'resultsPerPage', locate, paged);
+  const startIndex = pagingField(root, 'startIndex', locate, paged) ?? 0;
+  const totalResults = pagingField(root, 'totalResults', locate, paged) ?? cves.length;
   return {
     name: 'nvd',
     version,
     date: timestamp,
     source: file,
     format: 'json',
-    startIndex: int('startIndex', 0),
-    totalResults: int('totalResults', cves.length),
+    startIndex,
+    totalResults,
     cves,
   };
 }
@@ -148,7 +167,7 @@ export const NVD_SPLIT_THRESHOLD = 16 * 1024 * 1024;
  * reduced to an NvdCve at once. Returns undefined when the text does not split
  * cleanly (the caller then parses it whole, for a precisely located error).
  */
-export function nvdFromLargeText(text: string, file: string): NvdFeed | undefined {
+export function nvdFromLargeText(text: string, file: string, opts: NvdParseOptions = {}): NvdFeed | undefined {
   const arr = topLevelArray(text, 'vulnerabilities');
   if (!arr) return undefined;
   let root: Record<string, unknown> | undefined;
@@ -174,15 +193,15 @@ export function nvdFromLargeText(text: string, file: string): NvdFeed | undefine
     cves.push(nvdCve(value, () => at(0), ['vulnerabilities', i]));
     i++;
   }
-  return nvdFeed(root, file, headLocate, cves);
+  return nvdFeed(root, file, headLocate, cves, opts);
 }
 
 /** Parses an NVD 2.0 JSON text. */
-export function parseNvdJson(text: string, file: string): NvdFeed {
+export function parseNvdJson(text: string, file: string, opts: NvdParseOptions = {}): NvdFeed {
   if (text.length >= NVD_SPLIT_THRESHOLD) {
-    const feed = nvdFromLargeText(text, file);
+    const feed = nvdFromLargeText(text, file, opts);
     if (feed) return feed;
   }
   const doc = parseJsonLocated(text, file);
-  return nvdFromJson(doc.value, file, doc.locate);
+  return nvdFromJson(doc.value, file, doc.locate, opts);
 }

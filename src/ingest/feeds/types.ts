@@ -104,6 +104,43 @@ export interface NvdFeed extends FeedInfo {
   startIndex: number;
   totalResults: number;
   cves: NvdCve[];
+  /** Set by `feeds update`: what this download covered, remembered for the next incremental update. */
+  sync?: NvdSync;
+}
+
+/** Which NVD records an update covers: the CVEs in KEV (`hasKev`) or every CVE. */
+export type NvdScope = 'kev' | 'all';
+
+/**
+ * What the last successful NVD update covered. The store keeps it (in the NVD
+ * feed's meta) so that the next update asks NVD only for records modified since
+ * `through`.
+ */
+export interface NvdSync {
+  scope: NvdScope;
+  /** `full`: every record of the scope; `incremental`: records modified from `since` on. */
+  mode: 'full' | 'incremental';
+  /** Start of the last-modified range asked for (incremental updates), ISO 8601 UTC. */
+  since?: string;
+  /**
+   * Every record of the scope modified before this instant (ISO 8601 UTC) is in
+   * the store: the start of the next incremental update. NVD's own clock is used
+   * when it is behind the local one, so no change falls between two updates.
+   */
+  through: string;
+  /** When the update ran (local clock), ISO 8601 UTC. */
+  at: string;
+}
+
+/** Reads a remembered NvdSync from stored metadata; undefined when absent or not well-formed. */
+export function nvdSyncOf(meta: unknown): NvdSync | undefined {
+  const m = meta !== null && typeof meta === 'object' ? (meta as { sync?: unknown }).sync : undefined;
+  if (m === null || typeof m !== 'object') return undefined;
+  const s = m as Record<string, unknown>;
+  const date = (v: unknown) => typeof v === 'string' && !Number.isNaN(Date.parse(v));
+  if ((s.scope !== 'kev' && s.scope !== 'all') || (s.mode !== 'full' && s.mode !== 'incremental') || !date(s.through) || !date(s.at)) return undefined;
+  if (s.since !== undefined && !date(s.since)) return undefined;
+  return { scope: s.scope, mode: s.mode, ...(s.since !== undefined ? { since: s.since as string } : {}), through: s.through as string, at: s.at as string };
 }
 
 /** CISA ADP "Vulnrichment" SSVC decision points from a CVE JSON 5 record. */
