@@ -14,6 +14,15 @@ describe('Timestamp', () => {
       expect(Timestamp.safeParse(bad).success, bad).toBe(false);
     }
   });
+  it('keeps strings already in the stored form, checking their calendar all the same', () => {
+    for (const ok of ['2026-01-31T12:00:00.000Z', '2024-02-29T23:59:59.999Z', '2000-02-29T00:00:00.000Z']) expect(Timestamp.parse(ok)).toBe(ok);
+    for (const bad of ['2026-02-30T00:00:00.000Z', '2023-02-29T00:00:00.000Z', '1900-02-29T00:00:00.000Z', '2026-13-01T00:00:00.000Z', '2026-00-10T00:00:00.000Z', '2026-01-01T12:60:00.000Z']) {
+      expect(Timestamp.safeParse(bad).success, bad).toBe(false);
+    }
+    // ISO 8601's end of day is the next day's midnight.
+    expect(Timestamp.parse('2026-01-31T24:00:00.000Z')).toBe('2026-02-01T00:00:00.000Z');
+  });
+
   it('counts whole days', () => {
     expect(daysBetween('2026-01-01', '2026-01-31T23:00:00Z')).toBe(30);
   });

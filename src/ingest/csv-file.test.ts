@@ -13,7 +13,7 @@ const tmp = async (name: string, body: string | Buffer) => {
 };
 const all = async (path: string) => {
   const rows = [];
-  for await (const r of readCsvFile(path)) rows.push(r);
+  for await (const chunk of readCsvFile(path)) for (const r of chunk) rows.push(r);
   return rows;
 };
 

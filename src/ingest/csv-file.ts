@@ -7,15 +7,18 @@ const CHUNK = 1 << 20;
 
 /**
  * Streams the records of a CSV file in 1 MiB chunks, so memory stays flat
- * whatever the file's size. The file must be strict UTF-8 (a leading BOM is
- * dropped); bad bytes, NUL bytes and records longer than the line limit are
- * located HG_ERR_* errors, as for whole-file reads. `onBytes` reports progress.
+ * whatever the file's size: each step yields the complete records of one chunk
+ * as a lazy iterable, to be read before the next step (one await per chunk,
+ * not per record). The file must be strict UTF-8 (a
+ * leading BOM is dropped); bad bytes, NUL bytes and records longer than the
+ * line limit are located HG_ERR_* errors, as for whole-file reads. `onBytes`
+ * reports progress.
  */
 export async function* readCsvFile(
   path: string,
   onBytes?: (bytesRead: number) => void,
   limits: TextLimits = DEFAULT_TEXT_LIMITS,
-): AsyncGenerator<CsvRow> {
+): AsyncGenerator<Iterable<CsvRow>> {
   const fh = await open(path, 'r');
   try {
     const { size } = await fh.stat();
@@ -47,7 +50,9 @@ export async function* readCsvFile(
       if (nul !== -1) throw new HubguardError('HG_ERR_ENCODING', 'NUL byte: this looks like a binary file, not text', { file: path, line: newlines + 1 });
       const whole = carry + text;
       const resume: CsvResume = { offset: whole.length, line: carryLine };
-      yield* csvRecords(whole, path, { final: last, startLine: carryLine, resume });
+      const rows = csvRecords(whole, path, { final: last, startLine: carryLine, resume });
+      yield rows;
+      for (const _ of rows); // what the reader left unread still moves `resume`
       carry = whole.slice(resume.offset);
       carryLine = resume.line;
       if (carry.length > limits.maxLineLength) {

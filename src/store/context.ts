@@ -5,6 +5,7 @@ import { assertInScope, HubguardError, type Clock, type Scope } from '../core/in
 import type { Database } from './db.js';
 import { describeError } from './db.js';
 import type { Dialect, Schema } from './schema.js';
+import { restoreIndexes } from './bulk.js';
 
 /**
  * A level of a transaction (the transaction itself, or one savepoint in it).
@@ -23,6 +24,17 @@ export interface TxState {
   savepoints: number;
   /** The transaction's top level. */
   root: Frame;
+  /** SQLite bulk writes of this transaction, per table (see bulk.ts). */
+  bulk?: Map<string, BulkTable>;
+}
+
+/** Rows written to one table in a transaction, and the secondary indexes dropped until it commits. */
+export interface BulkTable {
+  /** Rows the table held (its largest rowid) when the transaction first wrote to it. */
+  before: number;
+  written: number;
+  /** `create index` statements of the indexes dropped, to run again before commit. */
+  dropped?: string[];
 }
 
 /**
@@ -142,7 +154,12 @@ export async function atomic<T>(ctx: StoreContext, fn: (ctx: StoreContext) => Pr
     return await ctx.database.db
       .transaction()
       .execute((trx) =>
-        activeTx.run({ database: ctx.database, state, frame: state.root }, () => fn({ ...ctx, db: trx, tx: state })),
+        activeTx.run({ database: ctx.database, state, frame: state.root }, async () => {
+          const inner = { ...ctx, db: trx, tx: state };
+          const result = await fn(inner);
+          if (ctx.raw) restoreIndexes(ctx.raw, state);
+          return result;
+        }),
       );
   } finally {
     state.done = true;

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { RecordKindName, RecordTypes, Scope } from '../core/index.js';
 import { atomic, chunks, countAll, guarded, IN_CHUNK, readTenants, type StoreContext } from './context.js';
 import { KIND_TABLES, type RecordRow, type RecordTable } from './schema.js';
+import { restoreTableIndexes } from './bulk.js';
 
 /** Options of listRecords. */
 export interface ListRecordsOptions {
@@ -154,6 +155,8 @@ export async function existingKeys(
   const tenants = readTenants(scope);
   if (tenants?.length === 0 || keys.length === 0) return found;
   const table = tableOf(kind);
+  // Looking keys up needs the `id` index a bulk write may have dropped.
+  if (ctx.raw) restoreTableIndexes(ctx.raw, ctx.tx, table);
   for (const part of chunks([...new Set(keys)], IN_CHUNK)) {
     const rows = await guarded(ctx, `look up ${table}`, () =>
       recordDb(ctx)

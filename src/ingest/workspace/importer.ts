@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { extname, basename } from 'node:path';
-import { HubguardError, RECORD_KINDS, type RecordKind, type RecordKindName } from '../../core/index.js';
+import { HubguardError, RECORD_KINDS, type Problem, type RecordKind, type RecordKindName } from '../../core/index.js';
 import type { Candidate, CandidateBatch, Importer, ImportContext, InputFile } from '../importer.js';
 import { decodeText } from '../text.js';
 import { readCsvFile } from '../csv-file.js';
@@ -29,44 +29,59 @@ async function* chunked(kind: RecordKindName, items: Iterable<Candidate> | Async
   if (batch.length) yield { kind, items: batch };
 }
 
-async function* csvCandidates(file: string, kind: RecordKind, ctx: ImportContext): AsyncIterable<Candidate> {
-  const records = readCsvFile(file, (bytes) => ctx.progress(bytes));
-  const first = await records.next();
-  if (first.done) throw new HubguardError('HG_ERR_CSV', 'empty file: a header row is required', { file, line: 1 });
-  const header = first.value.cells.map((h) => h.trim());
-  const headerLine = first.value.line;
+/** Batches of candidates from a workspace CSV file. */
+async function* csvBatches(file: string, kind: RecordKind, ctx: ImportContext): AsyncIterable<CandidateBatch> {
+  let header: string[] | undefined;
   const fields = objectFields(kind.schema);
-  let bad = false;
+  const problems: Problem[] = [];
+  let items: Candidate[] = [];
+  for await (const rows of readCsvFile(file, (bytes) => ctx.progress(bytes))) {
+    for (const row of rows) {
+      if (!header) {
+        header = row.cells.map((h) => h.trim());
+        if (!checkHeader(file, kind, header, row.line, fields, ctx)) return;
+        continue;
+      }
+      if (row.cells.length !== header.length) {
+        throw new HubguardError('HG_ERR_CSV', `${row.cells.length} fields, the header has ${header.length}`, { file, line: row.line });
+      }
+      const where = { file, line: row.line };
+      const value = csvRowToObject(header, row.cells, fields, where, problems);
+      for (const p of problems) ctx.problem(p.code, p.message, p.location);
+      problems.length = 0;
+      items.push({ value, location: where, locate: locateCell, header } as Candidate);
+      if (items.length === BATCH) {
+        yield { kind: kind.name, items };
+        items = [];
+      }
+    }
+  }
+  if (items.length) yield { kind: kind.name, items };
+  if (!header) throw new HubguardError('HG_ERR_CSV', 'empty file: a header row is required', { file, line: 1 });
+}
+
+/** Checks a CSV header against the kind's fields; false (with the problems reported) when it is unusable. */
+function checkHeader(file: string, kind: RecordKind, header: readonly string[], headerLine: number, fields: Map<string, unknown>, ctx: ImportContext): boolean {
+  let ok = true;
   const seen = new Set<string>();
   header.forEach((h, i) => {
     if (!fields.has(h)) {
-      bad = true;
+      ok = false;
       ctx.problem('HG_ERR_UNKNOWN_COLUMN', `unknown column "${h}" for ${kind.file}; known: ${[...fields.keys()].join(', ')}`, { file, line: headerLine, column: i + 1, field: h });
     }
     if (seen.has(h)) {
-      bad = true;
+      ok = false;
       ctx.problem('HG_ERR_DUPLICATE_KEY', `column "${h}" appears twice`, { file, line: headerLine, column: i + 1, field: h });
     }
     seen.add(h);
   });
   for (const r of requiredFields(kind)) {
     if (!seen.has(r)) {
-      bad = true;
+      ok = false;
       ctx.problem('HG_ERR_MISSING_COLUMN', `required column "${r}" is missing`, { file, line: headerLine, field: r });
     }
   }
-  if (bad) return;
-  const problems: import('../../core/index.js').Problem[] = [];
-  for await (const row of records) {
-    if (row.cells.length !== header.length) {
-      throw new HubguardError('HG_ERR_CSV', `${row.cells.length} fields, the header has ${header.length}`, { file, line: row.line });
-    }
-    const where = { file, line: row.line };
-    const value = csvRowToObject(header, row.cells, fields, where, problems);
-    for (const p of problems) ctx.problem(p.code, p.message, p.location);
-    problems.length = 0;
-    yield { value, location: where, locate: locateCell, header } as Candidate;
-  }
+  return ok;
 }
 
 /** Locates a field of a CSV candidate at its column; shared by every row (no closure per row). */
@@ -121,7 +136,7 @@ export const workspaceImporter: Importer = {
     const ext = extname(file.name).toLowerCase();
     const kind = kindOfFile(file.name);
     if (ext === '.csv' && kind) {
-      yield* chunked(kind.name, csvCandidates(file.path, kind, ctx));
+      yield* csvBatches(file.path, kind, ctx);
       return;
     }
     const text = decodeText(await readFile(file.path), file.path);

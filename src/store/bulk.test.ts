@@ -1,0 +1,74 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { allTenants } from '../core/index.js';
+import { BULK_ROWS, noteBulkWrite } from './bulk.js';
+import type { TxState } from './context.js';
+import { openDatabase, type Database } from './db.js';
+import { Repository } from './repository.js';
+
+const indexesOf = (raw: BetterSqlite3.Database, table: string) =>
+  (raw.prepare(`select name from sqlite_master where type = 'index' and tbl_name = ? and sql is not null`).all(table) as { name: string }[]).map((r) => r.name);
+
+const tx = (): TxState => ({ done: false, savepoints: 0, root: { tail: Promise.resolve() } });
+
+describe('bulk writes on SQLite', () => {
+  it('drops a table\'s secondary indexes once a transaction has written enough rows to it, and not before', () => {
+    const raw = new BetterSqlite3(':memory:');
+    raw.exec('create table t (tenant text, id text, primary key (tenant, id)); create index t_id on t(id);');
+    const state = tx();
+    noteBulkWrite(raw, state, 't', BULK_ROWS - 1);
+    expect(indexesOf(raw, 't')).toEqual(['t_id']);
+    noteBulkWrite(raw, state, 't', 1);
+    expect(indexesOf(raw, 't')).toEqual([]);
+    expect(state.bulk?.get('t')?.dropped).toEqual(['CREATE INDEX t_id on t(id)']);
+  });
+
+  it('keeps the indexes of a table that held more rows than the transaction writes', () => {
+    const raw = new BetterSqlite3(':memory:');
+    raw.exec('create table t (tenant text, id text, primary key (tenant, id)); create index t_id on t(id);');
+    const insert = raw.prepare('insert into t values (?, ?)');
+    raw.transaction(() => { for (let i = 0; i < BULK_ROWS * 2; i++) insert.run('a', String(i)); })();
+    const state = tx();
+    noteBulkWrite(raw, state, 't', BULK_ROWS + 10);
+    expect(indexesOf(raw, 't')).toEqual(['t_id']);
+  });
+
+  describe('through the repository', () => {
+    let database: Database | undefined;
+    afterEach(async () => database?.close());
+
+    const rows = (n: number, tenant = 'acme') =>
+      Array.from({ length: n }, (_, i) => [tenant, `${tenant}:a${i}`, JSON.stringify({ id: `${tenant}:a${i}`, tenant, name: `A${i}`, kind: 'device' })] as const);
+
+    it('builds the dropped index again before commit, and keeps lookups by key right inside the transaction', async () => {
+      database = await openDatabase(':memory:');
+      const repo = new Repository(database);
+      const scope = allTenants('test');
+      await repo.upsertRecords(scope, 'organization', [{ id: 'acme', name: 'Acme', kind: 'customer' }]);
+      let seenInside: Map<string, string> | undefined;
+      await repo.transaction(async (t) => {
+        await t.upsertSerialized(scope, 'asset', rows(BULK_ROWS + 5));
+        expect(indexesOf(database!.raw!, 'assets')).toEqual([]);
+        seenInside = await t.existingKeys(scope, 'asset', ['acme:a7', 'acme:nope']);
+        expect(indexesOf(database!.raw!, 'assets')).toEqual(['assets_id_idx']);
+        await t.upsertSerialized(scope, 'asset', rows(10, 'acme').map((r) => [r[0], `${r[1]}-late`, r[2]] as const));
+      });
+      expect([...seenInside!]).toEqual([['acme:a7', 'acme']]);
+      expect(indexesOf(database.raw!, 'assets')).toEqual(['assets_id_idx']);
+      expect(database.raw!.prepare(`select count(*) as n from assets indexed by assets_id_idx where id like 'acme:%'`).get()).toEqual({ n: BULK_ROWS + 15 });
+    });
+
+    it('leaves the indexes and the rows as they were when the transaction fails', async () => {
+      database = await openDatabase(':memory:');
+      const repo = new Repository(database);
+      const scope = allTenants('test');
+      await repo.upsertRecords(scope, 'organization', [{ id: 'acme', name: 'Acme', kind: 'customer' }]);
+      await expect(repo.transaction(async (t) => {
+        await t.upsertSerialized(scope, 'asset', rows(BULK_ROWS));
+        throw new Error('stop');
+      })).rejects.toThrow('stop');
+      expect(indexesOf(database.raw!, 'assets')).toEqual(['assets_id_idx']);
+      expect(database.raw!.prepare('select count(*) as n from assets').get()).toEqual({ n: 0 });
+    });
+  });
+});
