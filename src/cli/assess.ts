@@ -30,7 +30,7 @@ export async function loadFeeds(repo: Repository, ctx?: CliContext): Promise<Vul
     return f ? { version: f.version, date: f.date } : undefined;
   };
   const nvd: NvdFacts[] = [];
-  for await (const c of repo.iterateNvdCves(scope)) nvd.push({ id: c.id, configurations: c.configurations });
+  for await (const c of repo.iterateNvdCves(scope)) nvd.push({ id: c.id, configurations: c.configurations, ...(c.published ? { published: c.published } : {}) });
   const kevDate = dateOf('kev');
   const epssDate = dateOf('epss');
   const nvdDate = dateOf('nvd');

@@ -1,7 +1,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { Asset, Organization } from '../core/index.js';
+import { emptyModel, toFindings } from '../engines/engine.js';
+import { vulnsEngine } from '../engines/vulns-findings/index.js';
 import { FIXTURES, importedExample, runCli } from './test-support.js';
-import type { VulnLine } from './vulns.js';
+import { tableRows, vulnLines, type VulnLine } from './vulns.js';
 
 const lines = (out: string): VulnLine[] => out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as VulnLine);
 
@@ -13,11 +16,11 @@ describe('hubguard vulns', () => {
     expect(r.err).toMatch(/KEV catalog .* of \d{4}-\d{2}-\d{2}/);
     const ls = lines(r.out);
     const sc = ls.find((l) => l.asset === 'harbor-screenconnect' && l.cve === 'CVE-2024-1709');
+    // Without NVD records the version cannot be checked: the KEV CVE is a candidate, product-only.
     expect(sc).toMatchObject({
-      kind: 'cve', priority: 'P1', tenant: 'harbor-msp', address: '203.0.113.10', product: 'ScreenConnect', version: '23.9.7',
+      kind: 'candidate', matchedBy: 'kev-product', confidence: 'product-only', priority: 'P1', tenant: 'harbor-msp', address: '203.0.113.10', product: 'ScreenConnect', version: '23.9.7',
       dueDate: '2024-02-29', overdue: true, kev: { knownRansomwareCampaignUse: 'Known' }, control: 'hg.ctl.prevent.kev-devices',
     });
-    expect(['product-only', 'range', 'vendor-scheme', 'exact']).toContain(sc!.confidence);
     expect(sc!.customersReached).toBeGreaterThan(0);
     expect(sc!.kevCatalog).toMatchObject({ date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}/) });
     const fw = ls.find((l) => l.asset === 'stbrigid-fw' && l.cve === 'CVE-2024-21762');
@@ -34,7 +37,11 @@ describe('hubguard vulns', () => {
     const table = await runCli(['vulns', '--db', db]);
     expect(table.code, table.err).toBe(0);
     expect(table.out.split('\n')[0]).toMatch(/^KEV catalog .* of \d{4}-\d{2}-\d{2}/);
-    expect(table.out).toMatch(/P1 +2024-02-29 \(overdue\) +harbor-msp +ScreenConnect server +203\.0\.113\.10 +ScreenConnect 23\.9\.7 +CVE-2024-1709 +yes \(ransomware\)/);
+    expect(table.out).toMatch(/^KEV catalog .*no NVD records \(KEV matches are unverified candidates/);
+    // The table shows an asset's candidates as one row.
+    const scRows = table.out.split('\n').filter((l) => l.includes('ScreenConnect server'));
+    expect(scRows).toHaveLength(1);
+    expect(scRows[0]).toMatch(/P1 +2024-02-29 \(overdue\) +harbor-msp +ScreenConnect server +203\.0\.113\.10 +ScreenConnect 23\.9\.7 +CVE-2024-1709 \(candidate, \+\d+ more: version not checked\) +yes \(ransomware\)/);
     expect((await runCli(['vulns', '--db', db, '--customer', 'nobody'])).code).not.toBe(0);
   }, 60_000);
 
@@ -47,9 +54,37 @@ describe('hubguard vulns', () => {
     expect(r.err).toMatch(/EPSS of 2025-11-28/);
     const ls = lines(r.out);
     const fw = ls.find((l) => l.asset === 'stbrigid-fw' && l.cve === 'CVE-2024-21762');
-    expect(fw).toMatchObject({ matchedBy: 'nvd', epss: 0.92077 });
+    expect(fw).toMatchObject({ kind: 'cve', matchedBy: 'nvd', epss: 0.92077 });
     expect(fw!.confidence).not.toBe('product-only');
     const sc = ls.find((l) => l.asset === 'harbor-screenconnect' && l.cve === 'CVE-2024-1709');
     expect(sc).toMatchObject({ matchedBy: 'nvd', priority: 'P1', epss: 0.94338 });
   }, 60_000);
+});
+
+describe('vulnLines', () => {
+  it('lists candidates one per line, collapses them in the table, adds end of life soon and leaves deadline findings out', () => {
+    const now = new Date('2026-11-29T00:00:00Z');
+    const m = emptyModel();
+    m.organization = [Organization.parse({ id: 'acme', name: 'Acme', kind: 'customer' })];
+    m.asset = [
+      Asset.parse({ id: 'fw', tenant: 'acme', name: 'FW', kind: 'device', vendor: 'Fortinet', product: 'FortiOS', version: '7.4.9' }),
+      Asset.parse({ id: 'pan', tenant: 'acme', name: 'PAN', kind: 'device', vendor: 'Palo Alto Networks', product: 'PAN-OS', version: '10.2.9' }),
+      Asset.parse({ id: 'dc', tenant: 'acme', name: 'DC', kind: 'device', vendor: 'Microsoft', product: 'Windows Server 2016 Standard' }),
+    ];
+    const kev = (cveID: string, vendorProject: string, product: string) =>
+      [cveID, { cveID, vendorProject, product, dateAdded: '2024-01-01', dueDate: '2024-01-22', knownRansomwareCampaignUse: 'Unknown' }] as const;
+    const feeds = {
+      kev: new Map([kev('CVE-2024-21762', 'Fortinet', 'FortiOS'), kev('CVE-2022-42475', 'Fortinet', 'FortiOS'), kev('CVE-2024-3400', 'Palo Alto Networks', 'PAN-OS')]),
+      epss: new Map(), nvd: [{ id: 'CVE-2024-3400', configurations: [] }], dates: {},
+    };
+    const findings = toFindings(vulnsEngine.name, vulnsEngine.run(m, { now, feeds }), now);
+    expect(findings.some((f) => f.control === 'hg.ctl.updates.kev-due-dates')).toBe(true);
+    const ls = vulnLines(findings);
+    expect(ls.filter((l) => l.asset === 'fw').map((l) => [l.kind, l.cve])).toEqual([['candidate', 'CVE-2022-42475'], ['candidate', 'CVE-2024-21762']]);
+    expect(ls.filter((l) => l.asset === 'pan').map((l) => [l.kind, l.cve, l.control])).toEqual([['cve', 'CVE-2024-3400', 'hg.ctl.prevent.kev-devices']]);
+    expect(ls.find((l) => l.asset === 'dc')).toMatchObject({ kind: 'end-of-life-soon', endOfLife: '2027-01-12T00:00:00.000Z', endOfLifeSource: 'lifecycle-catalog' });
+    const rows = tableRows(ls);
+    expect(rows.filter((r) => r.line.asset === 'fw')).toEqual([{ line: expect.objectContaining({ cve: 'CVE-2022-42475' }), more: 1 }]);
+    expect(rows).toHaveLength(3);
+  });
 });

@@ -2,8 +2,9 @@
  * `hubguard vulns`: the known-exploited (KEV) and likely-to-be-exploited (EPSS) vulnerabilities of
  * the assets in the database, prioritized (P1–P4, due date) with the MSP's hub position counted,
  * plus end-of-life assets. Loads the feeds (the bundled KEV snapshot when none was imported),
- * runs the `vulns` engine on the spot and prints one row per asset and CVE. The header names the
- * KEV catalog date, so a stale catalog is visible. See docs/vulnerabilities.md.
+ * runs the `vulns` engine on the spot and prints one row per asset and CVE. KEV CVEs NVD holds no
+ * record of are candidates: one line each with `--json`, one row per asset in the table. The
+ * header names the KEV catalog date, so a stale catalog is visible. See docs/vulnerabilities.md.
  */
 import { allTenants, HubguardError, type Finding } from '../core/index.js';
 import { toFindings } from '../engines/engine.js';
@@ -17,9 +18,13 @@ import { renderTable } from './table.js';
 
 const USAGE = 'hubguard vulns [--customer <org id>] [--limit N] [--now <date>] [--json] [--db <url>]';
 
-/** One printed row: one CVE on one asset (or one end-of-life asset, with `cve: null`). */
+/**
+ * One printed row: one CVE on one asset (`cve`), one KEV CVE that could apply but whose version
+ * NVD could not check (`candidate`), or one asset past its end of life (`end-of-life`) or nearing
+ * it without a replacement planned (`end-of-life-soon`), with `cve: null`.
+ */
 export interface VulnLine {
-  kind: 'cve' | 'end-of-life';
+  kind: 'cve' | 'candidate' | 'end-of-life' | 'end-of-life-soon';
   priority: string | null;
   dueDate: string | null;
   overdue: boolean;
@@ -43,12 +48,21 @@ export interface VulnLine {
   finding: string;
   kevCatalog: unknown;
   endOfLife?: string;
+  /** `asset` (its own field) or `lifecycle-catalog`, for end-of-life rows. */
+  endOfLifeSource?: string;
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const PRIORITY_RANK: Record<string, number> = { P1: 0, P2: 1, P3: 2, P4: 3 };
 
-/** Flattens the engine's findings into one line per asset and CVE, most urgent first. */
+const CVE_CONTROLS: ReadonlySet<string> = new Set([VULN_CONTROLS.kev, VULN_CONTROLS.epss]);
+const EOL_KIND: Readonly<Record<string, VulnLine['kind']>> = { [VULN_CONTROLS.endOfLife]: 'end-of-life', [VULN_CONTROLS.endOfLifeReplacement]: 'end-of-life-soon' };
+
+/**
+ * Flattens the engine's findings into one line per asset and CVE (candidates included), and one
+ * per end-of-life asset, most urgent first. The deadline findings (KEV due dates, MSP tools first)
+ * repeat CVEs already listed, with their due dates, and are left out.
+ */
 export function vulnLines(findings: readonly Finding[]): VulnLine[] {
   const out: VulnLine[] = [];
   for (const f of findings) {
@@ -66,16 +80,23 @@ export function vulnLines(findings: readonly Finding[]): VulnLine[] {
       finding: f.id as string,
       kevCatalog: e.kevCatalog ?? null,
     };
-    if (f.control === VULN_CONTROLS.endOfLife) {
+    const eolKind = EOL_KIND[f.control];
+    if (eolKind) {
       out.push({
-        ...base, kind: 'end-of-life', priority: null, dueDate: null, overdue: true, cve: null, kev: null, epss: null,
+        ...base, kind: eolKind, priority: null, dueDate: null, overdue: eolKind === 'end-of-life', cve: null, kev: null, epss: null,
         epssPercentile: null, confidence: null, matchedBy: null, score: null, ...(str(e.endOfLife) ? { endOfLife: str(e.endOfLife)! } : {}),
+        ...(str(e.endOfLifeSource) ? { endOfLifeSource: str(e.endOfLifeSource)! } : {}),
       });
       continue;
     }
-    for (const c of (Array.isArray(e.cves) ? e.cves : []) as CveEvidence[]) {
+    if (!CVE_CONTROLS.has(f.control)) continue;
+    const rows = [
+      ...((Array.isArray(e.cves) ? e.cves : []) as CveEvidence[]).map((c) => ['cve', c] as const),
+      ...((Array.isArray(e.candidates) ? e.candidates : []) as CveEvidence[]).map((c) => ['candidate', c] as const),
+    ];
+    for (const [kind, c] of rows) {
       out.push({
-        ...base, kind: 'cve', priority: c.priority, dueDate: c.dueDate, overdue: c.overdue, cve: c.cve, kev: c.kev,
+        ...base, kind, priority: c.priority, dueDate: c.dueDate, overdue: c.overdue, cve: c.cve, kev: c.kev,
         epss: c.epss, epssPercentile: c.epssPercentile, confidence: c.confidence, matchedBy: c.matchedBy, score: c.score,
       });
     }
@@ -88,10 +109,35 @@ export function vulnLines(findings: readonly Finding[]): VulnLine[] {
   );
 }
 
+/**
+ * The table's rows: an asset's candidates collapse into one row (the most urgent, with how many
+ * more), since none of them was version-checked; `--json` keeps one line per candidate.
+ */
+export function tableRows(lines: readonly VulnLine[]): { line: VulnLine; more: number }[] {
+  const out: { line: VulnLine; more: number }[] = [];
+  const byFinding = new Map<string, { line: VulnLine; more: number }>();
+  for (const l of lines) {
+    if (l.kind !== 'candidate') {
+      out.push({ line: l, more: 0 });
+      continue;
+    }
+    const g = byFinding.get(l.finding);
+    if (g) g.more++;
+    else {
+      const row = { line: l, more: 0 };
+      byFinding.set(l.finding, row);
+      out.push(row);
+    }
+  }
+  return out;
+}
+
 function header(feeds: VulnFeeds): string {
   const kev = feeds.dates.kev ? `KEV catalog ${feeds.dates.kev.version} of ${feeds.dates.kev.date}` : 'no KEV catalog';
   const epss = feeds.dates.epss ? `EPSS of ${feeds.dates.epss.date}` : 'no EPSS scores';
-  const nvd = feeds.nvd.length ? `${feeds.nvd.length} NVD record(s)${feeds.dates.nvd ? ` of ${feeds.dates.nvd.date}` : ''}` : 'no NVD records (KEV matches are product-only)';
+  const nvd = feeds.nvd.length
+    ? `${feeds.nvd.length} NVD record(s)${feeds.dates.nvd ? ` of ${feeds.dates.nvd.date}` : ''}`
+    : 'no NVD records (KEV matches are unverified candidates: import NVD records to check versions)';
   return `${kev}; ${epss}; ${nvd}`;
 }
 
@@ -129,25 +175,28 @@ export const vulnsCommand: Command = {
       println(ctx.stdout, 'no vulnerable or end-of-life assets found');
       return 0;
     }
+    const rows = tableRows(shown);
     println(
       ctx.stdout,
       renderTable(
         ['priority', 'due', 'customer', 'asset', 'address', 'product version', 'CVE', 'KEV', 'EPSS', 'confidence'],
-        shown.map((l) => [
-          l.priority ?? 'EOL',
+        rows.map(({ line: l, more }) => [
+          l.priority ?? (l.kind === 'end-of-life-soon' ? 'EOL soon' : 'EOL'),
           l.dueDate ? `${l.dueDate}${l.overdue ? ' (overdue)' : ''}` : '-',
           l.tenant,
           l.assetName,
           l.address ?? '-',
           [l.product, l.version].filter(Boolean).join(' ') || '-',
-          l.cve ?? `end of life ${l.endOfLife?.slice(0, 10) ?? ''}`.trim(),
+          l.cve
+            ? `${l.cve}${l.kind === 'candidate' ? ` (candidate${more ? `, +${more} more` : ''}: version not checked)` : ''}`
+            : `${l.kind === 'end-of-life-soon' ? 'out of support' : 'end of life'} ${l.endOfLife?.slice(0, 10) ?? ''}`.trim(),
           l.kev ? `yes${l.kev.knownRansomwareCampaignUse.toLowerCase() === 'known' ? ' (ransomware)' : ''}` : l.cve ? 'no' : '-',
           l.epss === null ? '-' : l.epss.toFixed(3),
           l.confidence ?? '-',
         ]),
       ),
     );
-    println(ctx.stderr, `${shown.length} row(s)${shown.length < all.length ? ` of ${all.length} (use --limit)` : ''}`);
+    println(ctx.stderr, `${rows.length} row(s)${shown.length < all.length ? ` (${shown.length} of ${all.length} lines; use --limit)` : ''}`);
     return 0;
   },
 };

@@ -31,6 +31,8 @@ export const Asset = z.strictObject({
   managedEndpoints: z.number().int().nonnegative().optional(),
   lastSeen: Timestamp.optional(),
   endOfLife: Timestamp.optional(),
+  /** When the asset will be replaced or isolated: the plan that answers an approaching end of life. */
+  replacementPlanned: Timestamp.optional(),
   tags: Tags,
 });
 export type Asset = z.output<typeof Asset>;

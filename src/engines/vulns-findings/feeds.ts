@@ -29,6 +29,8 @@ export interface EpssFacts {
 export interface NvdFacts {
   id: string;
   configurations: Configuration[];
+  /** When NVD published it (ISO 8601), when the feed gives it: the age of a CVE not in KEV. */
+  published?: string;
 }
 
 /** The version and date of one imported feed, shown on every finding so a stale catalog is visible. */

@@ -3,25 +3,26 @@
  * fixed. Matching is the matcher's (src/engines/vulns: NVD configurations through the compact
  * index, then a full per-asset verdict with `matchCve`; KEV vendor/product through the alias table
  * with confidence `product-only` when NVD has no configuration). Prioritization is documented in
- * docs/vulnerabilities.md and in {@link scoreOf}.
+ * docs/vulnerabilities.md and in {@link scoreOf}. KEV CVEs NVD holds no record of are
+ * *candidates*: listed together on the asset's KEV finding, never as confirmed CVEs (see
+ * {@link VulnRow.candidate}). Deadlines (KEV due dates, MSP tools first) are in deadlines.ts, end
+ * of life in end-of-life.ts.
  */
 import { suppressionCovers } from '../suppress.js';
-import { assertKnownControls, controlDefault } from '../../catalog/catalog.js';
-import type { Asset, Criticality, Duty, Severity } from '../../core/index.js';
+import { controlDefault } from '../../catalog/catalog.js';
+import { lifecycleCatalog, type LifecycleCatalog } from '../../catalog/lifecycle.js';
+import type { Asset, Criticality, Severity } from '../../core/index.js';
 import type { Engine, FindingDraft, Model } from '../engine.js';
 import type { Confidence, InstalledProduct } from '../vulns/cpe.js';
 import { buildMatchIndex, criteriaFromConfigurations, matchProducts, type IndexCriterion } from '../vulns/index.js';
 import { matchCve, productsOfAsset, type CveMatch } from '../vulns/match.js';
 import { resolveProduct } from '../vulns/aliases.js';
+import { addDays, dutyOf, feedDates, hostOf, isoDay, VULN_CONTROLS } from './common.js';
+import { hubToolFindings, kevDueFindings } from './deadlines.js';
+import { endOfLifeFindings } from './end-of-life.js';
 import type { EpssFacts, KevFacts, NvdFacts, VulnFeeds } from './feeds.js';
 
-/** The controls the vulns engine names. */
-export const VULN_CONTROLS = {
-  kev: 'hg.ctl.prevent.kev-devices',
-  epss: 'hg.ctl.updates.epss-priority',
-  endOfLife: 'hg.ctl.obsolete.end-of-life',
-} as const;
-assertKnownControls(Object.values(VULN_CONTROLS), 'vulns engine');
+export { VULN_CONTROLS } from './common.js';
 
 export type Priority = 'P1' | 'P2' | 'P3' | 'P4';
 
@@ -68,9 +69,6 @@ export function priorityOf(score: number): Priority {
   return 'P4';
 }
 
-const isoDay = (d: Date): string => d.toISOString().slice(0, 10);
-const addDays = (d: Date, n: number): Date => new Date(d.getTime() + n * 86_400_000);
-
 /** One CVE that applies to one asset, with its priority. */
 export interface VulnRow {
   asset: Asset;
@@ -78,6 +76,15 @@ export interface VulnRow {
   confidence: Confidence;
   /** How it matched: `nvd` (configurations) or `kev-product` (KEV vendor/product only). */
   matchedBy: 'nvd' | 'kev-product';
+  /** Whether NVD holds a record of the CVE (possibly not analysed yet, with no configuration). */
+  nvdRecord: boolean;
+  /**
+   * A KEV CVE matched on KEV vendor/product while NVD holds no record of it: the version could
+   * not be checked by anything, so it is a candidate, not a confirmed CVE of the asset. Importing
+   * NVD records confirms or rules it out. Candidates are listed on the asset's KEV finding and
+   * make no due-date or MSP-tool deadline findings.
+   */
+  candidate: boolean;
   criteria?: string;
   caveats: string[];
   kev?: KevFacts;
@@ -119,7 +126,7 @@ export function exposureOf(model: Model): (asset: Asset) => boolean {
 interface Matched { cve: string; match: CveMatch; matchedBy: VulnRow['matchedBy'] }
 
 /** A prepared matcher over the feeds: NVD index, NVD by id, KEV-only entries by NVD product name. */
-function prepare(feeds: VulnFeeds) {
+function prepare(feeds: VulnFeeds): { match: (products: InstalledProduct[]) => Matched[]; nvdById: ReadonlyMap<string, NvdFacts> } {
   const nvdById = new Map<string, NvdFacts>();
   const criteria: IndexCriterion[] = [];
   for (const c of feeds.nvd) {
@@ -138,7 +145,7 @@ function prepare(feeds: VulnFeeds) {
       if (list) list.push(k); else kevOnly.set(key, [k]);
     }
   }
-  return (products: InstalledProduct[]): Matched[] => {
+  const match = (products: InstalledProduct[]): Matched[] => {
     const out = new Map<string, Matched>();
     const nvdCandidates = new Set<string>();
     for (const r of matchProducts(index, products)) for (const m of r.matches) nvdCandidates.add(m.cve);
@@ -157,11 +164,12 @@ function prepare(feeds: VulnFeeds) {
     }
     return [...out.values()];
   };
+  return { match, nvdById };
 }
 
 /** Every CVE that applies to every asset of the model, prioritized, highest score first. */
 export function assessVulns(model: Model, feeds: VulnFeeds, now: Date): VulnRow[] {
-  const match = prepare(feeds);
+  const { match, nvdById } = prepare(feeds);
   const internetExposed = exposureOf(model);
   const rows: VulnRow[] = [];
   const today = isoDay(now);
@@ -189,8 +197,10 @@ export function assessVulns(model: Model, feeds: VulnFeeds, now: Date): VulnRow[
       const score = scoreOf(factors);
       const priority = priorityOf(score);
       const dueDate = kev?.dueDate ?? isoDay(addDays(now, DUE_DAYS[priority]));
+      const nvdRecord = nvdById.has(cve);
       rows.push({
-        asset, cve, confidence: m.confidence, matchedBy,
+        asset, cve, confidence: m.confidence, matchedBy, nvdRecord,
+        candidate: matchedBy === 'kev-product' && !nvdRecord,
         ...(m.criterion ? { criteria: m.criterion.evidence.criteria } : {}),
         caveats: m.caveats,
         ...(kev ? { kev } : {}),
@@ -204,8 +214,6 @@ export function assessVulns(model: Model, feeds: VulnFeeds, now: Date): VulnRow[
   return rows.sort((a, b) => b.score - a.score || a.asset.id.localeCompare(b.asset.id) || a.cve.localeCompare(b.cve));
 }
 
-const hostOf = (a: Asset) => ({ address: a.addresses[0] ?? null, host: a.hostnames[0] ?? a.name });
-
 /** The per-CVE evidence of a row, as findings carry it and `hubguard vulns --json` prints it. */
 export function cveEvidence(r: VulnRow) {
   return {
@@ -217,6 +225,7 @@ export function cveEvidence(r: VulnRow) {
     epssPercentile: r.epss?.percentile ?? null,
     confidence: r.confidence,
     matchedBy: r.matchedBy,
+    candidate: r.candidate,
     criteria: r.criteria ?? null,
     caveats: r.caveats,
     score: r.score,
@@ -228,19 +237,28 @@ export function cveEvidence(r: VulnRow) {
 }
 export type CveEvidence = ReturnType<typeof cveEvidence>;
 
-const feedDates = (feeds: VulnFeeds) => ({
-  kevCatalog: feeds.dates.kev ? { version: feeds.dates.kev.version, date: feeds.dates.kev.date } : null,
-  epssDate: feeds.dates.epss?.date ?? null,
-  nvdDate: feeds.dates.nvd?.date ?? null,
-});
+const SEVERITY_RANK: Readonly<Record<Severity, number>> = { info: 0, low: 1, medium: 2, high: 3, critical: 4 };
 
-const dutyOf = (asset: Asset, model: Model): Duty =>
-  asset.kind === 'msp-tool' && model.organization.find((o) => o.id === asset.tenant)?.kind !== 'customer' ? 'msp' : 'shared';
+/**
+ * What to say about an asset's candidates (KEV CVEs matched on product name while NVD holds no
+ * record of them): why the version was not checked and what to import or record.
+ */
+export function candidateStatement(asset: Asset, candidates: readonly VulnRow[]) {
+  const products = [...new Set(candidates.map((r) => (r.kev ? `${r.kev.vendorProject} ${r.kev.product}` : r.cve)))];
+  const version = asset.version ?? productsOfAsset(asset).map((p) => p.version).find((v) => v !== undefined && v !== '*' && v !== '-');
+  const versionKnown = version !== undefined;
+  const reason =
+    `NVD holds no record of ${candidates.length} KEV CVE(s) listed for ${products.join(', ')}: they were matched on the KEV vendor and product only, ` +
+    (versionKnown ? `so version ${version} could not be checked against the affected versions.` : 'and the asset has no version to check.');
+  const remedy =
+    (versionKnown ? 'Import' : "Record the asset's version, then import") +
+    ' the NVD CVE records (`hubguard feeds update`, or `hubguard feeds import` of an NVD CVE API 2.0 file) to confirm or rule out each CVE.';
+  return { count: candidates.length, products, versionKnown, reason, remedy };
+}
 
-/** The findings: one per asset and control, listing that asset's CVEs (highest score first). */
-export function vulnFindings(model: Model, feeds: VulnFeeds, now: Date): FindingDraft[] {
+/** The KEV and EPSS findings: one per asset and control, listing that asset's CVEs (highest score first). */
+function cveFindings(model: Model, feeds: VulnFeeds, rows: readonly VulnRow[]): FindingDraft[] {
   const threshold = controlDefault(VULN_CONTROLS.epss, 'epssThreshold');
-  const rows = assessVulns(model, feeds, now);
   const groups = new Map<string, { asset: Asset; control: string; rows: VulnRow[] }>();
   for (const r of rows) {
     const control = r.kev ? VULN_CONTROLS.kev : (r.epss?.epss ?? 0) >= threshold ? VULN_CONTROLS.epss : undefined;
@@ -251,22 +269,34 @@ export function vulnFindings(model: Model, feeds: VulnFeeds, now: Date): Finding
   }
   const dates = feedDates(feeds);
   const out: FindingDraft[] = [];
-  const internetExposed = exposureOf(model);
-  for (const { asset, control, rows: rs } of groups.values()) {
+  for (const { asset, control, rows: all } of groups.values()) {
+    const confirmed = all.filter((r) => !r.candidate);
+    const candidates = all.filter((r) => r.candidate);
+    const rs = confirmed.length > 0 ? confirmed : candidates;
     const top = rs[0]!;
     const due = rs.map((r) => r.dueDate).sort()[0]!;
-    const list = rs.slice(0, 3).map((r) => r.cve).join(', ') + (rs.length > 3 ? `, … (${rs.length})` : '');
+    const list = (xs: readonly VulnRow[]) => xs.slice(0, 3).map((r) => r.cve).join(', ') + (xs.length > 3 ? `, … (${xs.length})` : '');
     const what = control === VULN_CONTROLS.kev ? 'known-exploited' : 'likely-to-be-exploited (EPSS)';
+    const runs = `${asset.name} runs ${[asset.product, asset.version].filter(Boolean).join(' ')}`;
+    const unverified = candidates.length > 0 ? candidateStatement(asset, candidates) : null;
+    // Candidates alone never make a critical finding: nothing shows the version is affected.
+    let severity = SEVERITY_OF[top.priority];
+    if (confirmed.length === 0 && SEVERITY_RANK[severity] > SEVERITY_RANK.high) severity = 'high';
     out.push({
       tenant: asset.tenant,
       control,
-      severity: SEVERITY_OF[top.priority],
+      severity,
       duty: dutyOf(asset, model),
-      title: `${asset.name} runs ${[asset.product, asset.version].filter(Boolean).join(' ')} with ${rs.length} ${what} CVE(s): ${list} — ${top.priority}, due ${due}`,
+      title:
+        confirmed.length > 0
+          ? `${runs} with ${rs.length} ${what} CVE(s): ${list(rs)} — ${top.priority}, due ${due}` +
+            (candidates.length > 0 ? ` (+${candidates.length} unverified candidate(s))` : '')
+          : `${runs}: ${candidates.length} known-exploited CVE(s) of ${unverified!.products.join(', ')} could apply (${list(candidates)}), version not checked — ${top.priority}`,
       detail:
         `${top.priority} (score ${top.score}): ${top.cve} (${top.confidence})` +
         `${top.factors.customersReached > 0 ? `; this MSP tool reaches ${top.factors.customersReached} customer(s)` : ''}` +
-        `${top.factors.internetExposed ? '; internet-facing' : ''}. Feed dates: KEV ${dates.kevCatalog?.date ?? 'none'}.`,
+        `${top.factors.internetExposed ? '; internet-facing' : ''}. Feed dates: KEV ${dates.kevCatalog?.date ?? 'none'}.` +
+        (unverified ? ` ${unverified.reason} ${unverified.remedy}` : ''),
       subject: { kind: 'asset', id: asset.id, name: asset.name },
       evidence: {
         ...hostOf(asset),
@@ -284,34 +314,27 @@ export function vulnFindings(model: Model, feeds: VulnFeeds, now: Date): Finding
         dueDate: due,
         confidence: top.confidence,
         ...dates,
-        cves: rs.map(cveEvidence),
-      },
-    });
-  }
-  for (const asset of model.asset) {
-    if (!asset.endOfLife || new Date(asset.endOfLife).getTime() >= now.getTime()) continue;
-    const exposed = internetExposed(asset);
-    out.push({
-      tenant: asset.tenant,
-      control: VULN_CONTROLS.endOfLife,
-      severity: exposed || asset.kind === 'msp-tool' ? 'high' : 'medium',
-      duty: dutyOf(asset, model),
-      title: `${asset.name} runs ${[asset.product ?? asset.os, asset.version].filter(Boolean).join(' ') || 'a product'} past its end of life (${asset.endOfLife.slice(0, 10)})`,
-      detail: 'No more security updates: replace or upgrade it, or isolate it until then.',
-      subject: { kind: 'asset', id: asset.id, name: asset.name },
-      evidence: {
-        ...hostOf(asset),
-        assetName: asset.name,
-        vendor: asset.vendor ?? null,
-        product: asset.product ?? asset.os ?? null,
-        version: asset.version ?? null,
-        endOfLife: asset.endOfLife,
-        internetExposed: exposed,
-        ...dates,
+        cves: confirmed.map(cveEvidence),
+        candidates: candidates.map(cveEvidence),
+        unverified,
       },
     });
   }
   return out;
+}
+
+/**
+ * Every finding of the engine: KEV and EPSS CVEs per asset, KEV due dates missed, MSP tools not
+ * patched first, end of life (asset field or lifecycle catalog) and replacements not planned.
+ */
+export function vulnFindings(model: Model, feeds: VulnFeeds, now: Date, lifecycle: LifecycleCatalog = lifecycleCatalog()): FindingDraft[] {
+  const rows = assessVulns(model, feeds, now);
+  return [
+    ...cveFindings(model, feeds, rows),
+    ...kevDueFindings(model, feeds, rows, now),
+    ...hubToolFindings(model, feeds, rows, now),
+    ...endOfLifeFindings(model, feeds, now, lifecycle, exposureOf(model)),
+  ];
 }
 
 /** The `vulns` engine: does nothing without feeds in the context. */

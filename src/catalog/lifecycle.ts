@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { HubguardError, formatLocation, type Location } from '../core/index.js';
+import { readYaml } from './yaml-source.js';
+
+const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'not a real date');
+
+/** A product name (prose or NVD CPE product), optionally limited to version branches. */
+const ProductRef = z.strictObject({
+  product: z.string().trim().min(1),
+  versions: z.array(z.string().trim().min(1)).min(1).optional(),
+});
+
+const Entry = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes'),
+  name: z.string().min(1),
+  vendors: z.array(z.string().trim().min(1)).min(1),
+  match: z.array(ProductRef).min(1),
+  except: z.array(ProductRef).default([]),
+  endOfLife: Day,
+  reference: z.string().min(1),
+});
+
+const LifecycleSchema = z
+  .strictObject({
+    version: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a semantic version'),
+    date: Day,
+    source: z.string().min(1),
+    products: z.array(Entry).min(1),
+  })
+  .superRefine((c, ctx) => {
+    const seen = new Map<string, number>();
+    c.products.forEach((e, i) => {
+      if (seen.has(e.id)) ctx.addIssue({ code: 'custom', path: ['products', i, 'id'], message: `duplicate id "${e.id}" (first at products[${seen.get(e.id)}])` });
+      else seen.set(e.id, i);
+    });
+  });
+
+/** A product name of a lifecycle entry, with the version branches it is limited to (none: every version). */
+export interface LifecycleProduct {
+  readonly product: string;
+  readonly versions?: readonly string[];
+}
+
+/** One release line of a product and the last day its vendor ships security fixes for it. */
+export interface LifecycleEntry {
+  readonly id: string;
+  readonly name: string;
+  readonly vendors: readonly string[];
+  readonly match: readonly LifecycleProduct[];
+  readonly except: readonly LifecycleProduct[];
+  /** YYYY-MM-DD. */
+  readonly endOfLife: string;
+  /** The vendor's lifecycle page or notice. */
+  readonly reference: string;
+}
+
+/** The product lifecycle catalog: versioned, dated content. */
+export interface LifecycleCatalog {
+  readonly version: string;
+  readonly date: string;
+  readonly source: string;
+  readonly entries: readonly LifecycleEntry[];
+}
+
+/** Parses and validates lifecycle YAML; a problem throws HG_ERR_CATALOG located at its line. */
+export function parseLifecycle(text: string, file: string): LifecycleCatalog {
+  const src = readYaml(text, file, 'HG_ERR_CATALOG');
+  const r = LifecycleSchema.safeParse(src.data);
+  if (!r.success) {
+    const issues = r.error.issues.map((i) => {
+      const path = i.code === 'unrecognized_keys' && i.keys[0] ? [...i.path, i.keys[0]] : i.path;
+      const location: Location = { file, ...src.locate(path), field: path.map(String).join('.') || undefined };
+      return { location, message: i.message };
+    });
+    issues.sort((a, b) => (a.location.line ?? 0) - (b.location.line ?? 0));
+    const [first, ...rest] = issues as [(typeof issues)[number], ...typeof issues];
+    throw new HubguardError('HG_ERR_CATALOG', first.message + rest.map((p) => `\n  ${formatLocation(p.location)}: ${p.message}`).join(''), first.location);
+  }
+  const ref = (p: z.output<typeof ProductRef>): LifecycleProduct =>
+    Object.freeze({ product: p.product, ...(p.versions ? { versions: Object.freeze([...p.versions]) } : {}) });
+  return Object.freeze({
+    version: r.data.version,
+    date: r.data.date,
+    source: r.data.source.trim(),
+    entries: Object.freeze(
+      r.data.products.map((e) =>
+        Object.freeze({
+          id: e.id,
+          name: e.name,
+          vendors: Object.freeze([...e.vendors]),
+          match: Object.freeze(e.match.map(ref)),
+          except: Object.freeze(e.except.map(ref)),
+          endOfLife: e.endOfLife,
+          reference: e.reference.trim(),
+        }),
+      ),
+    ),
+  });
+}
+
+const URL_ = new URL('./lifecycle.yaml', import.meta.url);
+let cached: LifecycleCatalog | undefined;
+
+/** The shipped product lifecycle catalog (lifecycle.yaml next to this module), parsed once. */
+export function lifecycleCatalog(): LifecycleCatalog {
+  if (!cached) {
+    const file = fileURLToPath(URL_);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new HubguardError('HG_ERR_CATALOG', `cannot read: ${(e as Error).message}`, { file }, { cause: e });
+    }
+    cached = parseLifecycle(text, file);
+  }
+  return cached;
+}
