@@ -139,6 +139,12 @@ export interface InstalledProduct {
   update?: string;
   swEdition?: string;
   targetSw?: string;
+  /**
+   * The product string this name was resolved from by the product-string table (products.ts),
+   * e.g. `Apache httpd`, when no CPE named it. Such a name is a reading of prose, so its matches
+   * are at most `uncertain`, with a caveat saying so.
+   */
+  resolvedFrom?: string;
 }
 
 /** How sure a match is (see docs: exact > vendor-scheme > range > uncertain > product-only). */
@@ -195,6 +201,10 @@ export function compileCriterion(c: CpeMatchCriterion): CompiledCriterion {
 /** NVD writes Exchange-style updates as `cumulative_update_9`; inventories often say `CU9`. */
 const normUpdate = (u: string): string => u.toLowerCase().replace(/^cu\s*(\d+)$/, 'cumulative_update_$1');
 
+/** The caveat of a product named by the product-string table rather than by a CPE. */
+export const resolvedCaveat = (p: InstalledProduct): string =>
+  `${p.vendor}:${p.product} read from the product string ${JSON.stringify(p.resolvedFrom ?? '')}, not from a CPE`;
+
 /** True when an attribute of the criterion admits the installed value (ANY, unknown, or equal). */
 const admits = (crit: string, have: string | undefined): boolean => crit === ANY || have === undefined || have === ANY || crit === have.toLowerCase();
 
@@ -234,7 +244,7 @@ export function matchCriterion(
     }
   }
   const comparisons: string[] = [];
-  const caveats: string[] = [];
+  const caveats: string[] = p.resolvedFrom === undefined ? [] : [resolvedCaveat(p)];
   const done = (confidence: Confidence): CriterionMatch => ({
     confidence,
     evidence: {
@@ -245,7 +255,7 @@ export function matchCriterion(
 
   if (cpe.version === NA) {
     // NA version (hardware entries like `h:sonicwall:nsa_2650:-`): matches a product with no version.
-    return version === undefined || version === NA ? done('exact') : undefined;
+    return version === undefined || version === NA ? done(caveats.length > 0 ? 'uncertain' : 'exact') : undefined;
   }
   if (!versionKnown || !have) {
     caveats.push('installed version unknown');

@@ -131,3 +131,14 @@ describe('match index', () => {
     expect(got).toEqual([{ row: 0, matches: [expect.objectContaining({ cve: 'CVE-2024-40766', confidence: 'uncertain' })] }]);
   });
 });
+
+describe('names read from product strings', () => {
+  it('are matched apart from the same name given by a CPE, so each keeps its own confidence', () => {
+    const index = buildMatchIndex([{ cve: 'CVE-2024-6387', match: { criteria: 'cpe:2.3:a:openbsd:openssh:*:*:*:*:*:*:*:*', vulnerable: true, versionStartIncluding: '8.5p1', versionEndExcluding: '9.8p1' } }]);
+    const rows = matchProducts(index, [
+      { vendor: 'openbsd', product: 'openssh', version: '9.6' },
+      { vendor: 'openbsd', product: 'openssh', version: '9.6', resolvedFrom: 'OpenSSH' },
+    ]);
+    expect(rows.map((r) => r.matches[0]!.confidence)).toEqual(['range', 'uncertain']);
+  });
+});

@@ -118,11 +118,14 @@ export function criteriaFromConfigurations(cve: string, configurations: readonly
   return out;
 }
 
-/** A row's identity inside its bucket: the version, plus the rarer attributes only when present. */
+/**
+ * A row's identity inside its bucket: the version, plus the rarer attributes only when present
+ * (a name read from a product string matches with less confidence than the same name from a CPE).
+ */
 const versionKey = (p: InstalledProduct): string =>
-  p.update === undefined && p.targetSw === undefined && p.swEdition === undefined && p.part === undefined
+  p.update === undefined && p.targetSw === undefined && p.swEdition === undefined && p.part === undefined && p.resolvedFrom === undefined
     ? p.version ?? ''
-    : `${p.version ?? ''}\u0000${p.update ?? ''}\u0000${p.targetSw ?? ''}\u0000${p.swEdition ?? ''}\u0000${p.part ?? ''}`;
+    : `${p.version ?? ''}\u0000${p.update ?? ''}\u0000${p.targetSw ?? ''}\u0000${p.swEdition ?? ''}\u0000${p.part ?? ''}\u0000${p.resolvedFrom ?? ''}`;
 
 /** The bucket of a row's vendor and product, trying the names as given before lower-casing them. */
 const bucketOf = (index: MatchIndex, p: InstalledProduct): Bucket | undefined =>

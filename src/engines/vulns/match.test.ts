@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { hasAlias, resolveProduct } from './aliases.js';
 import type { InstalledProduct } from './cpe.js';
-import { matchCve, productsOfAsset, type Configuration, type CveInput } from './match.js';
+import { matchCve, productsOfAsset, productsOfService, serviceCpes, type Configuration, type CveInput } from './match.js';
 
 const fixture = <T>(name: string): T => JSON.parse(readFileSync(new URL(`../../../fixtures/vulns/${name}`, import.meta.url), 'utf8')) as T;
 const configs = fixture<Record<string, Configuration[]>>('nvd-configurations.json');
@@ -189,5 +189,101 @@ describe('aliases and asset products', () => {
     expect(productsOfAsset({ cpe: 'cpe:/a:openbsd:openssh:8.9p1' })).toEqual([{ part: 'a', vendor: 'openbsd', product: 'openssh', version: '8.9p1' }]);
     expect(productsOfAsset({ cpe: 'cpe:/a:fortinet:fortios', version: '7.4.2' })).toEqual([{ part: 'a', vendor: 'fortinet', product: 'fortios', version: '7.4.2' }]);
     expect(productsOfAsset({ cpe: 'cpe:2.3:broken', vendor: 'Fortinet', product: 'FortiOS' })).toEqual([{ vendor: 'fortinet', product: 'fortios' }]);
+  });
+});
+
+describe('products of scanned services', () => {
+  /** regreSSHion (CVE-2024-6387), as NVD states its upstream range. */
+  const regresshion: CveInput = {
+    id: 'CVE-2024-6387',
+    configurations: [{ nodes: [{ operator: 'OR', cpeMatch: [{ vulnerable: true, criteria: 'cpe:2.3:a:openbsd:openssh:*:*:*:*:*:*:*:*', versionStartIncluding: '8.5p1', versionEndExcluding: '9.8p1' }] }] }],
+  };
+
+  it('uses the CPE nmap reported, with the distro-patched version nmap printed beside it', () => {
+    const ssh = { product: 'OpenSSH', version: '8.9p1 Ubuntu 3ubuntu0.6', banner: 'extrainfo: Ubuntu Linux; protocol 2.0\ncpe: cpe:/a:openbsd:openssh:8.9p1\ncpe: cpe:/o:linux:linux_kernel\nmethod: probed' };
+    expect(productsOfService(ssh)).toEqual([
+      { part: 'a', vendor: 'openbsd', product: 'openssh', version: '8.9p1 Ubuntu 3ubuntu0.6' },
+      { part: 'o', vendor: 'linux', product: 'linux_kernel' },
+    ]);
+    const m = matchCve(regresshion, productsOfService(ssh));
+    expect(m?.confidence).toBe('uncertain');
+    expect(m?.caveats.join()).toMatch(/distro-patched version 8\.9p1 Ubuntu 3ubuntu0\.6.*backports possible/);
+    // An upstream build with the same CPE is a certain match.
+    expect(matchCve(regresshion, productsOfService({ product: 'OpenSSH', version: '8.9p1', banner: 'cpe: cpe:/a:openbsd:openssh:8.9p1' }))?.confidence).toBe('range');
+  });
+
+  it('keeps a distribution named in the extra info with the version, so backports stay possible', () => {
+    const apache: CveInput = {
+      id: 'CVE-2021-41773',
+      configurations: [{ nodes: [{ operator: 'OR', cpeMatch: [{ vulnerable: true, criteria: 'cpe:2.3:a:apache:http_server:*:*:*:*:*:*:*:*', versionStartIncluding: '2.4.0', versionEndExcluding: '2.4.50' }] }] }],
+    };
+    const onUbuntu = productsOfService({ product: 'Apache httpd', version: '2.4.41', banner: 'extrainfo: (Ubuntu)\ncpe: cpe:/a:apache:http_server:2.4.41\nmethod: probed' });
+    expect(onUbuntu[0]).toEqual({ part: 'a', vendor: 'apache', product: 'http_server', version: '2.4.41 Ubuntu' });
+    expect(matchCve(apache, onUbuntu)).toMatchObject({ confidence: 'uncertain', caveats: [expect.stringMatching(/distro-patched version 2\.4\.41 Ubuntu: compared upstream 2\.4\.41/)] });
+    const upstream = productsOfService({ product: 'Apache httpd', version: '2.4.41', banner: 'extrainfo: (Win64)\ncpe: cpe:/a:apache:http_server:2.4.41' });
+    expect(matchCve(apache, upstream)?.confidence).toBe('range');
+  });
+
+  it('resolves a product string without a CPE, at most uncertain, and checks the version', () => {
+    const vpn = (version?: string) => productsOfService({ product: 'Fortinet FortiOS SSL VPN', ...(version ? { version } : {}) });
+    expect(vpn('7.2.6')).toEqual([{ vendor: 'fortinet', product: 'fortios', version: '7.2.6', resolvedFrom: 'Fortinet FortiOS SSL VPN' }]);
+    const m = matchCve(cve('CVE-2024-21762'), vpn('7.2.6'));
+    expect(m?.confidence).toBe('uncertain');
+    expect(m?.caveats).toContain('fortinet:fortios read from the product string "Fortinet FortiOS SSL VPN", not from a CPE');
+    expect(matchCve(cve('CVE-2024-21762'), vpn('7.4.3'))).toBeUndefined();
+    expect(matchCve(cve('CVE-2024-21762'), vpn())?.confidence).toBe('product-only');
+    expect(matchCve(cve('CVE-2024-1709'), productsOfService({ product: 'ConnectWise ScreenConnect', version: '23.9.7.8804' }))?.confidence).toBe('uncertain');
+    // KEV product-only matches say where the name came from too.
+    expect(matchCve(cve('CVE-2024-3400'), productsOfService({ product: 'Palo Alto GlobalProtect' }))?.caveats.join()).toMatch(/read from the product string "Palo Alto GlobalProtect"/);
+  });
+
+  it('adds NVD names a dated scanner CPE lacks, and never resolves unknown strings', () => {
+    const nginx = productsOfService({ product: 'nginx', version: '1.24.0', banner: 'cpe: cpe:/a:igor_sysoev:nginx:1.24.0' });
+    expect(nginx.map((p) => [`${p.vendor}:${p.product}`, p.resolvedFrom])).toEqual([['igor_sysoev:nginx', undefined], ['f5:nginx', 'nginx'], ['nginx:nginx', 'nginx']]);
+    expect(productsOfService({ product: 'nx', version: '16.0.0' })).toEqual([]);
+    expect(productsOfService({ product: 'Microsoft Terminal Services' })).toEqual([]);
+    expect(productsOfService({})).toEqual([]);
+  });
+
+  it("gives a version-less CPE the service's version only when it is the only application CPE", () => {
+    expect(productsOfService({ product: 'Samba smbd', version: '4.6.2', banner: 'cpe: cpe:/a:samba:samba' })).toEqual([{ part: 'a', vendor: 'samba', product: 'samba', version: '4.6.2' }]);
+    expect(productsOfService({ product: 'Fortinet FortiGate SSL VPN', version: '7.0', banner: 'cpe: cpe:/h:fortinet:fortigate\ncpe: cpe:/o:fortinet:fortios' })).toEqual([
+      { part: 'h', vendor: 'fortinet', product: 'fortigate' }, { part: 'o', vendor: 'fortinet', product: 'fortios' },
+    ]);
+  });
+
+  it("reads Shodan's short CPE 2.3 names and skips malformed ones", () => {
+    expect(serviceCpes('banner: x\ncpe: cpe:2.3:a:openbsd:openssh:9.6\ncpe: cpe:/a:openbsd:openssh:9.6\nhttp-title: cpe: no')).toEqual(['cpe:2.3:a:openbsd:openssh:9.6', 'cpe:/a:openbsd:openssh:9.6']);
+    expect(productsOfService({ product: 'OpenSSH', version: '9.6', banner: 'cpe: cpe:2.3:a:openbsd:openssh:9.6\ncpe: cpe:/a:openbsd:openssh:9.6\ncpe: cpe:2.3:broken:%%' })).toEqual([
+      { part: 'a', vendor: 'openbsd', product: 'openssh', version: '9.6' },
+    ]);
+  });
+});
+
+describe('asset products through the product-string table', () => {
+  it('resolves a vendor and product string the alias table does not know, at most uncertain', () => {
+    expect(productsOfAsset({ vendor: 'Apache', product: 'httpd', version: '2.4.49' })).toEqual([
+      { vendor: 'apache', product: 'httpd', version: '2.4.49' }, // the CPE form, as before
+      { vendor: 'apache', product: 'http_server', version: '2.4.49', resolvedFrom: 'Apache httpd' },
+    ]);
+    expect(productsOfAsset({ vendor: 'Apache', product: 'Apache Tomcat', version: '9.0.1' })[1]).toEqual({ vendor: 'apache', product: 'tomcat', version: '9.0.1', resolvedFrom: 'Apache Tomcat' });
+    // Where the CPE form is the table's name, it is kept at full confidence.
+    expect(productsOfAsset({ vendor: 'Microsoft', product: 'SQL Server', version: '2019' })).toEqual([{ vendor: 'microsoft', product: 'sql_server', version: '2019' }]);
+    expect(productsOfAsset({ vendor: 'Microsoft', product: 'Exchange Server 2016' }).map((p) => p.product)).toEqual(['exchange_server_2016', 'exchange_server']);
+    expect(conf('CVE-2024-21762', productsOfAsset({ vendor: 'Fortinet', product: 'FortiOS SSL VPN', version: '7.2.6' }))).toBe('uncertain');
+    // A product without a vendor stays unresolved on an asset: only a scanner's string is read.
+    expect(productsOfAsset({ product: 'Apache httpd', version: '2.4.49' })).toEqual([]);
+    expect(productsOfAsset({ product: 'FortiOS', version: '7.2.6' })).toEqual([]);
+  });
+  it('keeps aliases and the CPE form for vendor/product pairs the table does not know', () => {
+    expect(productsOfAsset({ vendor: 'Fortinet', product: 'FortiOS', version: '7.2.6' })).toEqual([{ vendor: 'fortinet', product: 'fortios', version: '7.2.6' }]);
+    expect(productsOfAsset({ vendor: 'Siemens', product: 'NX' })).toEqual([{ vendor: 'siemens', product: 'nx' }]);
+    expect(productsOfAsset({ product: 'nx' })).toEqual([]);
+  });
+  it("keeps a distro-patched version beside the asset's CPE, and adds its services' products", () => {
+    expect(productsOfAsset({ cpe: 'cpe:/a:openbsd:openssh:8.9p1', version: '8.9p1 Ubuntu 3ubuntu0.6' })).toEqual([{ part: 'a', vendor: 'openbsd', product: 'openssh', version: '8.9p1 Ubuntu 3ubuntu0.6' }]);
+    expect(productsOfAsset({ cpe: 'cpe:/a:openbsd:openssh:8.9p1', version: '9.0' })[0]!.version).toBe('8.9p1');
+    const host = productsOfAsset({ cpe: 'cpe:/o:linux:linux_kernel' }, [{ product: 'Apache httpd', version: '2.4.49' }, { product: 'OpenSSH', version: '9.6', banner: 'cpe: cpe:/a:openbsd:openssh:9.6' }]);
+    expect(host.map((p) => `${p.vendor}:${p.product}:${p.version ?? ''}`)).toEqual(['linux:linux_kernel:', 'apache:http_server:2.4.49', 'openbsd:openssh:9.6']);
   });
 });

@@ -11,9 +11,11 @@
  * confidence `uncertain`. A CVE with no configurations yet (NVD backlog, e.g. PAN-OS
  * CVE-2024-3400 in early 2024) may match by its KEV vendor/product, with confidence `product-only`.
  */
-import type { Asset } from '../../core/index.js';
-import { compileCriterion, matchCriterion, parseCpe, ANY, type CompiledCriterion, type Confidence, type CpeMatchCriterion, type CriterionMatch, type InstalledProduct } from './cpe.js';
-import { resolveProduct } from './aliases.js';
+import type { Asset, ExposedService } from '../../core/index.js';
+import { compileCriterion, matchCriterion, resolvedCaveat, tryParseCpe, ANY, NA, type CompiledCriterion, type Confidence, type Cpe, type CpeMatchCriterion, type CriterionMatch, type InstalledProduct } from './cpe.js';
+import { hasAlias, resolveProduct } from './aliases.js';
+import { resolveProductString } from './products.js';
+import { splitDistro } from './versions.js';
 
 /** One NVD 2.0 configuration node. */
 export interface ConfigNode {
@@ -142,39 +144,139 @@ export function matchCve(cve: CveInput, products: readonly InstalledProduct[]): 
     return {
       cve: cve.id, confidence: 'product-only', platforms: { matched: [], unknown: [] },
       kev: { ...cve.kev, matchedAs: `${name.vendor}:${name.product}` },
-      caveats: ['NVD lists no configuration; matched on KEV vendor and product, version not checked'],
+      caveats: ['NVD lists no configuration; matched on KEV vendor and product, version not checked', ...(p.resolvedFrom !== undefined ? [resolvedCaveat(p)] : [])],
     };
   }
   return undefined;
 }
 
 /**
- * The products an asset declares, in NVD CPE names: its CPE (2.3 or 2.2) when valid, and its
- * vendor/product resolved through the alias table. A malformed CPE is skipped, not fatal.
+ * The version to compare for a CPE: the CPE's own, or the stated one when the CPE names none.
+ * A stated version that is the CPE's version plus a distro package suffix (nmap writes
+ * `cpe:/a:openbsd:openssh:8.9p1` beside version `8.9p1 Ubuntu 3ubuntu0.6`) wins, so that the
+ * match stays `uncertain` (backports possible).
  */
-export function productsOfAsset(asset: Pick<Asset, 'vendor' | 'product' | 'version' | 'cpe'>): InstalledProduct[] {
+function versionFor(cpe: Cpe, stated: string | undefined): string | undefined {
+  if (cpe.version === ANY) return stated;
+  if (cpe.version !== NA && stated !== undefined) {
+    const d = splitDistro(stated);
+    if (d.distro && d.upstream.toLowerCase() === cpe.version) return stated;
+  }
+  return cpe.version;
+}
+
+/** An installed product from a parsed CPE; undefined when it names no specific vendor and product. */
+function fromCpe(c: Cpe, stated: string | undefined): InstalledProduct | undefined {
+  if (c.vendor === ANY || c.product === ANY || c.vendor === NA || c.product === NA) return undefined;
+  const version = versionFor(c, stated);
+  return {
+    ...(c.part !== ANY ? { part: c.part } : {}), vendor: c.vendor, product: c.product,
+    ...(version !== undefined ? { version } : {}),
+    ...(c.update !== ANY ? { update: c.update } : {}),
+    ...(c.targetSw !== ANY ? { targetSw: c.targetSw } : {}),
+  };
+}
+
+/** Collects products once each (by part, names and version), and the names already given. */
+function productList() {
   const out: InstalledProduct[] = [];
   const seen = new Set<string>();
-  const add = (p: InstalledProduct): void => {
+  const names = new Set<string>();
+  const add = (p: InstalledProduct | undefined): void => {
+    if (!p) return;
     const k = `${p.part ?? ''}:${p.vendor}:${p.product}:${p.version ?? ''}`;
-    if (!seen.has(k)) { seen.add(k); out.push(p); }
+    if (seen.has(k)) return;
+    seen.add(k);
+    names.add(`${p.vendor}:${p.product}`);
+    out.push(p);
   };
-  if (asset.cpe) {
-    try {
-      const c = parseCpe(asset.cpe);
-      if (c.vendor !== ANY && c.product !== ANY) {
-        const version = c.version !== ANY ? c.version : asset.version;
-        add({
-          ...(c.part !== ANY ? { part: c.part } : {}), vendor: c.vendor, product: c.product,
-          ...(version !== undefined ? { version } : {}),
-          ...(c.update !== ANY ? { update: c.update } : {}),
-          ...(c.targetSw !== ANY ? { targetSw: c.targetSw } : {}),
-        });
-      }
-    } catch { /* an asset's bad CPE is reported by validation elsewhere; fall back on names */ }
-  }
-  for (const n of resolveProduct(asset.vendor, asset.product)) {
-    add({ ...n, ...(asset.version !== undefined ? { version: asset.version } : {}) });
+  /** Adds the names a product string resolves to, except those a CPE or alias already gave. */
+  const addResolved = (text: string, version: string | undefined): void => {
+    for (const n of resolveProductString(text)) {
+      if (names.has(`${n.vendor}:${n.product}`)) continue;
+      add({ ...n, ...(version !== undefined ? { version } : {}), resolvedFrom: text.trim() });
+    }
+  };
+  return { out, add, addResolved };
+}
+
+/** Shodan writes short CPE 2.3 names (`cpe:2.3:a:openbsd:openssh:9.6`): the missing attributes are ANY. */
+function padCpe23(cpe: string): string {
+  if (!cpe.startsWith('cpe:2.3:') || cpe.includes('\\')) return cpe;
+  const n = cpe.split(':').length;
+  return n < 13 ? cpe + ':*'.repeat(13 - n) : cpe;
+}
+
+/** Distributions a scanner names beside a version (nmap's extra info `Ubuntu`, `(Debian)`, `Red Hat`), as versions.ts spells them. */
+const DISTRO_INFO: readonly [RegExp, string][] = [
+  [/\bubuntu\b/i, 'Ubuntu'], [/\bdebian\b/i, 'Debian'], [/\bred ?hat\b|\brhel\b/i, 'RHEL'], [/\bcentos\b/i, 'CentOS'], [/\bfedora\b/i, 'Fedora'],
+];
+
+/**
+ * A service's version, with the distribution its extra info names appended when the version
+ * itself does not show one (nmap: `Apache httpd` `2.4.41`, extra info `(Ubuntu)` → `2.4.41
+ * Ubuntu`): a distro package may carry backported fixes, so its matches stay `uncertain`.
+ */
+function serviceVersion(version: string | undefined, banner: string | undefined): string | undefined {
+  const v = version?.trim();
+  if (!v || splitDistro(v).distro) return v || undefined;
+  const info = /^extrainfo: (.*)$/m.exec(banner ?? '')?.[1];
+  const distro = info ? DISTRO_INFO.find(([re]) => re.test(info))?.[1] : undefined;
+  return distro ? `${v} ${distro}` : v;
+}
+
+/** The CPEs a scanned service reported, from its banner's `cpe: …` evidence lines. */
+export function serviceCpes(banner: string | undefined): string[] {
+  if (!banner) return [];
+  const out: string[] = [];
+  for (const line of banner.split('\n')) {
+    const m = /^cpe: (cpe:\S+)$/.exec(line.trim());
+    if (m?.[1] && !out.includes(m[1])) out.push(m[1]);
   }
   return out;
+}
+
+/**
+ * The products a scanned service shows, in NVD CPE names. The scanner's CPEs come first (nmap
+ * `<cpe>`, Shodan `cpe`/`cpe23`, kept in the banner as `cpe: …` lines); a version-less CPE takes
+ * the service's version when it is the service's only application CPE (a hardware or OS CPE
+ * beside it does not get the application's version; a distribution named in the extra info is
+ * kept with the version, see serviceVersion). Then the product string (`Apache httpd`)
+ * through the product-string table (products.ts) adds the names no CPE gave, marked
+ * `resolvedFrom` so their matches are at most `uncertain`.
+ */
+export function productsOfService(service: Pick<ExposedService, 'product' | 'version' | 'banner'>): InstalledProduct[] {
+  const list = productList();
+  const version = serviceVersion(service.version, service.banner);
+  const cpes = serviceCpes(service.banner).map((c) => tryParseCpe(padCpe23(c))).filter((c): c is Cpe => c !== undefined);
+  const apps = cpes.filter((c) => c.part === 'a').length;
+  for (const c of cpes) list.add(fromCpe(c, c.version !== ANY || (c.part === 'a' && apps === 1) ? version : undefined));
+  if (service.product?.trim()) list.addResolved(service.product, version);
+  return list.out;
+}
+
+/**
+ * The products an asset declares, in NVD CPE names: its CPE (2.3 or 2.2) when valid; its vendor
+ * and product through the alias table, else in their CPE form (`Acme Corp`/`Widget Pro` →
+ * `acme_corp:widget_pro`) and, when the product-string table (products.ts) knows them, also as
+ * that table names them (`Apache` / `httpd` → `apache:http_server`, marked `resolvedFrom`:
+ * matches at most `uncertain`). An asset's product without a vendor is never resolved (npm `nx` is not Siemens
+ * NX); a scanner's product string is, through {@link productsOfService}: the products of the
+ * asset's scanned `services` are added. A malformed CPE is skipped, not fatal.
+ */
+export function productsOfAsset(
+  asset: Pick<Asset, 'vendor' | 'product' | 'version' | 'cpe'>,
+  services: readonly Pick<ExposedService, 'product' | 'version' | 'banner'>[] = [],
+): InstalledProduct[] {
+  const list = productList();
+  const c = asset.cpe ? tryParseCpe(asset.cpe) : undefined; // a bad CPE is reported by validation elsewhere
+  if (c) list.add(fromCpe(c, asset.version));
+  const vendor = asset.vendor?.trim();
+  const product = asset.product?.trim();
+  for (const n of resolveProduct(vendor, product)) list.add({ ...n, ...(asset.version !== undefined ? { version: asset.version } : {}) });
+  if (vendor && product && !hasAlias(vendor, product)) {
+    list.addResolved(product.toLowerCase().startsWith(vendor.toLowerCase()) ? product : `${vendor} ${product}`, asset.version);
+  }
+  for (const s of services) for (const p of productsOfService(s)) list.add(p);
+  return list.out;
 }

@@ -2,11 +2,11 @@ import { HubguardError } from '../../core/index.js';
 import { lineColumnAt } from '../text.js';
 import { NOT_A_SERVICE } from './json-scans.js';
 import { unixToIso, type ScanHost, type ScanPort } from './records.js';
+import { readScript, SCRIPT_MAX } from './scripts.js';
 import { DEFAULT_XML_LIMITS, XmlTruncated, xmlEvents, type XmlLimits } from './xml.js';
 
-/** Script outputs kept as banner evidence (others are long and rarely say what the service is). */
-const BANNER_SCRIPTS = new Set(['banner', 'http-title', 'http-server-header', 'ssl-cert', 'rdp-ntlm-info', 'smb-os-discovery', 'vnc-info', 'ssh-hostkey', 'http-generator', 'fingerprint-strings']);
-const SCRIPT_MAX = 512;
+/** Ports whose service carries the evidence of SMB host scripts (the host has no banner of its own). */
+const SMB_PORTS = [445, 139];
 
 export interface NmapScan {
   scanner: string;
@@ -20,6 +20,10 @@ export interface NmapScan {
  * state is `open` are kept. A file that ends before `</nmaprun>` — nmap writes
  * `<runstats>` and the closing tag only when the scan finishes — is refused with
  * a located error naming how many complete hosts it held: all or nothing.
+ * Port scripts and `<hostscript>` scripts are read by scripts.ts: their evidence
+ * goes to the service's banner (host scripts: to the SMB service, 445 or 139,
+ * when open), the names they give to the host's names, and the OS stated by
+ * `smb-os-discovery` wins over nmap's `<osmatch>` guess.
  */
 export function parseNmapXml(text: string, file: string, limits: XmlLimits = DEFAULT_XML_LIMITS): NmapScan {
   const scan: NmapScan = { scanner: 'nmap', hosts: [] };
@@ -29,6 +33,12 @@ export function parseNmapXml(text: string, file: string, limits: XmlLimits = DEF
   let cpeText = '';
   let hostsDone = 0;
   let osName: string | undefined;
+  let inHostscript = false;
+  let hostLines: string[] = [];
+  let smbOs: string | undefined;
+  const addNames = (names: readonly string[]) => {
+    if (host) for (const n of names) if (!host.hostnames.includes(n)) host.hostnames.push(n);
+  };
   // Offsets only grow while reading, so lines are counted incrementally (lineColumnAt per port would be quadratic).
   let lineAt = 0;
   let line = 1;
@@ -59,6 +69,11 @@ export function parseNmapXml(text: string, file: string, limits: XmlLimits = DEF
             if (ev.depth !== 1) break;
             host = { address: '', hostnames: [], ports: [], observedAt: unixToIso(a.starttime) ?? scan.start, location: loc(ev.offset), up: true };
             osName = undefined;
+            hostLines = [];
+            smbOs = undefined;
+            break;
+          case 'hostscript':
+            if (host && ev.depth === 2) inHostscript = !ev.selfClosing;
             break;
           case 'status':
             if (host && ev.depth === 2) host.up = a.state === 'up';
@@ -109,11 +124,17 @@ export function parseNmapXml(text: string, file: string, limits: XmlLimits = DEF
               cpeText = '';
             }
             break;
-          case 'script':
-            if (port && a.id && BANNER_SCRIPTS.has(a.id) && a.output) {
-              port.banner.push(`${a.id}: ${a.output.replace(/\s+/g, ' ').trim().slice(0, SCRIPT_MAX)}`);
+          case 'script': {
+            const facts = (port || inHostscript) && a.id && a.output ? readScript(a.id, a.output) : undefined;
+            if (!facts) break;
+            addNames(facts.hostnames);
+            if (port) port.banner.push(...facts.lines);
+            else {
+              hostLines.push(...facts.lines);
+              smbOs ??= facts.os;
             }
             break;
+          }
           default:
         }
       } else if (ev.type === 'text') {
@@ -127,6 +148,9 @@ export function parseNmapXml(text: string, file: string, limits: XmlLimits = DEF
             }
             inCpe = false;
             break;
+          case 'hostscript':
+            inHostscript = false;
+            break;
           case 'port':
             if (host && port?.open) {
               const { open: _open, ...p } = port;
@@ -137,7 +161,10 @@ export function parseNmapXml(text: string, file: string, limits: XmlLimits = DEF
           case 'host':
             if (host && ev.depth === 1) {
               if (!host.address) throw new HubguardError('HG_ERR_VALIDATION', 'host has no IPv4 or IPv6 address', host.location);
-              if (osName) host.os = osName;
+              if (smbOs ?? osName) host.os = smbOs ?? osName;
+              const ports = host.ports;
+              const smb = SMB_PORTS.map((n) => ports.find((p) => p.port === n && p.protocol === 'tcp')).find((p) => p !== undefined);
+              if (smb) smb.banner.push(...hostLines.filter((l) => !smb.banner.includes(l)));
               const { up, ...h } = host;
               if (up) scan.hosts.push(h);
               hostsDone++;
