@@ -64,4 +64,10 @@ export interface Importer {
   /** Order among files of one run: lower runs first, so referenced records exist before references. */
   order(file: InputFile): number;
   read(file: InputFile, ctx: ImportContext): AsyncIterable<CandidateBatch>;
+  /**
+   * The one record kind this file holds, when the importer knows it from the
+   * file alone and never merges: such files may be read in parallel, each kind
+   * by one reader (see shardPlan). Absent when unknown.
+   */
+  soleKind?(file: InputFile): RecordKindName | undefined;
 }

@@ -33,6 +33,28 @@ export interface ImportOptions {
   importers?: readonly Importer[];
 }
 
+/** How one reader of a parallel import reaches the others (see shardPlan). */
+export interface ImportPeers {
+  /** Which of these keys of `kind` other readers of the import define; asked once this reader has read its files. */
+  lookup(kind: RecordKindName, keys: string[]): Promise<Set<string>>;
+  /** Called when this reader has read its files, with the lookup other readers may use from then on. */
+  onRead(has: (kind: RecordKindName, keys: readonly string[]) => string[]): void;
+}
+
+/** One file of an import with the importer that reads it. */
+export interface PlannedFile {
+  file: InputFile;
+  importer: Importer;
+  order: number;
+}
+
+/** The files of an import in reading order, what was left out, and the problems found while planning. */
+export interface ImportPlan {
+  files: PlannedFile[];
+  skipped: ImportResult['skipped'];
+  problems: Problem[];
+}
+
 export interface ImportResult {
   counts: Partial<Record<RecordKindName, number>>;
   files: { path: string; importer: string }[];
@@ -106,6 +128,52 @@ function fileOfOrdinal(fileStarts: readonly number[], ordinal: number): number {
   return lo;
 }
 
+/** Lists the files under `paths` and hands each to the importer that recognizes it best, in reading order. */
+export async function planImport(paths: readonly string[], importers: readonly Importer[] = IMPORTERS): Promise<ImportPlan> {
+  const listed = (await Promise.all(paths.map((p) => listFiles(p, true)))).flat();
+  const files: PlannedFile[] = [];
+  const skipped: ImportResult['skipped'] = [];
+  const problems: Problem[] = [];
+  for (const l of listed) {
+    const file = await inputFile(l.path, l.explicit);
+    let best: Importer | undefined;
+    let score = 0;
+    for (const imp of importers) {
+      const s = imp.recognize(file);
+      if (s > score) [best, score] = [imp, s];
+    }
+    if (best) files.push({ file, importer: best, order: best.order(file) });
+    else if (file.explicit) problems.push({ code: 'HG_ERR_UNRECOGNIZED_FILE', message: 'no importer recognizes this file (see docs/workspace-format.md)', location: { file: file.path } });
+    else skipped.push({ path: file.path, reason: 'not recognized' });
+  }
+  files.sort((a, b) => a.order - b.order);
+  return { files, skipped, problems };
+}
+
+/**
+ * Splits planned files among `count` readers that run at the same time. Only
+ * files that each hold one known kind can be split, and every file of a kind
+ * goes to the same reader, so each reader alone sees every key of its kinds
+ * (duplicates stay exact) and asks the others only for keys it references.
+ * Kinds are dealt largest first to the reader with the fewest bytes so far.
+ * Returns one list (everything in one reader) when the files cannot be split.
+ */
+export function shardPlan(files: readonly PlannedFile[], count: number): PlannedFile[][] {
+  const kinds = files.map((p) => p.importer.soleKind?.(p.file));
+  if (count < 2 || kinds.some((k) => k === undefined)) return [[...files]];
+  const bytes = new Map<RecordKindName, number>();
+  files.forEach((p, i) => bytes.set(kinds[i]!, (bytes.get(kinds[i]!) ?? 0) + p.file.size));
+  if (bytes.size < 2) return [[...files]];
+  const load = new Array<number>(Math.min(count, bytes.size)).fill(0);
+  const readerOf = new Map<RecordKindName, number>();
+  for (const [kind, size] of [...bytes].sort((a, b) => b[1] - a[1])) {
+    const r = load.indexOf(Math.min(...load));
+    readerOf.set(kind, r);
+    load[r]! += size;
+  }
+  return load.map((_, r) => files.filter((_, i) => readerOf.get(kinds[i]!) === r));
+}
+
 /**
  * Runs one import: every file is handed to the importer that recognizes it,
  * every record is validated against its kind's schema, natural keys must be
@@ -115,7 +183,19 @@ function fileOfOrdinal(fileStarts: readonly number[], ordinal: number): number {
  * ValidationFailed — the caller's transaction then leaves the database as it was.
  */
 export async function runImport(paths: readonly string[], sink: ImportSink, opts: ImportOptions = {}): Promise<ImportResult> {
-  const importers = opts.importers ?? IMPORTERS;
+  return readPlan(await planImport(paths, opts.importers ?? IMPORTERS), sink, opts);
+}
+
+/**
+ * Reads planned files as runImport describes. With `peers`, this is one reader
+ * of a parallel import (see shardPlan): references to keys this reader does
+ * not define are looked up among the other readers before the database.
+ */
+export async function readPlan(
+  planned: ImportPlan,
+  sink: ImportSink,
+  opts: ImportOptions & { peers?: ImportPeers } = {},
+): Promise<ImportResult> {
   const maxProblems = opts.maxProblems ?? 1000;
   const problems: Problem[] = [];
   const reportedAt = new Set<string>();
@@ -131,25 +211,11 @@ export async function runImport(paths: readonly string[], sink: ImportSink, opts
       problems.push({ code: 'HG_ERR_TOO_MANY_ERRORS', message: `more than ${maxProblems} problems; fix these first`, location });
     }
   };
-
-  const listed = (await Promise.all(paths.map((p) => listFiles(p, true)))).flat();
-  const plan: { file: InputFile; importer: Importer; order: number }[] = [];
-  const skipped: ImportResult['skipped'] = [];
+  for (const p of planned.problems) report(p.code, p.message, p.location);
+  const plan = planned.files;
+  const skipped = planned.skipped;
   const warnings: ImportResult['warnings'] = [];
   let warningCount = 0;
-  for (const l of listed) {
-    const file = await inputFile(l.path, l.explicit);
-    let best: Importer | undefined;
-    let score = 0;
-    for (const imp of importers) {
-      const s = imp.recognize(file);
-      if (s > score) [best, score] = [imp, s];
-    }
-    if (best) plan.push({ file, importer: best, order: best.order(file) });
-    else if (file.explicit) report('HG_ERR_UNRECOGNIZED_FILE', 'no importer recognizes this file (see docs/workspace-format.md)', { file: file.path });
-    else skipped.push({ path: file.path, reason: 'not recognized' });
-  }
-  plan.sort((a, b) => a.order - b.order);
 
   const bytesTotal = plan.reduce((s, p) => s + p.file.size, 0);
   let bytesBefore = 0;
@@ -165,7 +231,7 @@ export async function runImport(paths: readonly string[], sink: ImportSink, opts
   const mergedOnly = new Set<number>();
   /** Where a key first defined by a merge got its whole record (for duplicate messages). */
   const fileOfWhole = new Map<number, number>();
-  const pending = new Map<string, { kind: RecordKindName; key: string; location: Location; field: string }>();
+  const pending: Pending = new Map(RECORD_KINDS.map((k) => [k.name, new Map()]));
 
   for (let fi = 0; fi < plan.length; fi++) {
     const { file, importer } = plan[fi]!;
@@ -223,7 +289,8 @@ export async function runImport(paths: readonly string[], sink: ImportSink, opts
     progress(0);
   }
 
-  await resolvePending(pending, seen, sink, report);
+  opts.peers?.onRead((kind, keys) => keys.filter((k) => seen.get(kind)!.has(k)));
+  await resolvePending(pending, seen, sink, report, opts.peers);
   if (problems.length) {
     // Report in reading order: by file as planned, then line and column.
     const order = new Map(plan.map((p, i) => [p.file.path, i]));
@@ -234,13 +301,10 @@ export async function runImport(paths: readonly string[], sink: ImportSink, opts
   return { counts, files: plan.map((p) => ({ path: p.file.path, importer: p.importer.name })), skipped, warnings, warningCount };
 }
 
-function checkRefs(
-  kind: RecordKind,
-  rec: Record<string, unknown>,
-  c: Candidate,
-  seen: Map<RecordKindName, Map<string, number>>,
-  pending: Map<string, { kind: RecordKindName; key: string; location: Location; field: string }>,
-): void {
+/** References not (yet) resolved within the import: per kind, key → where it was first referenced. */
+type Pending = Map<RecordKindName, Map<string, Location>>;
+
+function checkRefs(kind: RecordKind, rec: Record<string, unknown>, c: Candidate, seen: Map<RecordKindName, Map<string, number>>, pending: Pending): void {
   for (const ref of kind.refs) {
     const to = typeof ref.to === 'function' ? ref.to(rec) : ref.to;
     if (!to) continue;
@@ -249,36 +313,29 @@ function checkRefs(
     const known = seen.get(to)!;
     // A reference field holds one key or a list of them (backup.assets).
     if (Array.isArray(v)) {
-      for (const key of v) if (!known.has(String(key))) addPending(pending, to, String(key), c, ref.field);
-    } else if (!known.has(v as string)) addPending(pending, to, String(v), c, ref.field);
+      for (const key of v) if (!known.has(String(key))) addPending(pending.get(to)!, String(key), c, ref.field);
+    } else if (!known.has(v as string)) addPending(pending.get(to)!, String(v), c, ref.field);
   }
 }
 
-function addPending(
-  pending: Map<string, { kind: RecordKindName; key: string; location: Location; field: string }>,
-  kind: RecordKindName,
-  key: string,
-  c: Candidate,
-  field: string,
-): void {
-  const id = `${kind}\u0000${key}`;
-  if (!pending.has(id)) pending.set(id, { kind, key, location: { ...(c.locate?.([field]) ?? c.location), field }, field });
+function addPending(pending: Map<string, Location>, key: string, c: Candidate, field: string): void {
+  if (!pending.has(key)) pending.set(detach(key), { ...(c.locate?.([field]) ?? c.location), field });
 }
 
 async function resolvePending(
-  pending: Map<string, { kind: RecordKindName; key: string; location: Location; field: string }>,
+  pending: Pending,
   seen: Map<RecordKindName, Map<string, number>>,
   sink: ImportSink,
   report: (code: ErrorCode, message: string, location: Location) => void,
+  peers?: ImportPeers,
 ): Promise<void> {
-  const byKind = new Map<RecordKindName, { key: string; location: Location }[]>();
-  for (const p of pending.values()) {
-    if (seen.get(p.kind)!.has(p.key)) continue; // defined later in the same import
-    const list = byKind.get(p.kind) ?? [];
-    list.push(p);
-    byKind.set(p.kind, list);
-  }
-  for (const [kind, list] of byKind) {
+  for (const [kind, refs] of pending) {
+    const known = seen.get(kind)!;
+    const all = [...refs].filter(([key]) => !known.has(key)).map(([key, location]) => ({ key, location })); // defined later in the same import
+    if (all.length === 0) continue;
+    const elsewhere = peers ? await peers.lookup(kind, all.map((p) => p.key)) : undefined;
+    const list = elsewhere ? all.filter((p) => !elsewhere.has(p.key)) : all;
+    if (list.length === 0) continue;
     const found = await sink.existing(kind, list.map((p) => p.key));
     for (const p of list) {
       if (!found.has(p.key)) report('HG_ERR_DANGLING_REF', `no ${kind} "${p.key}" in this import or in the database`, p.location);

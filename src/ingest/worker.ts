@@ -1,12 +1,14 @@
 /**
- * The import run in a worker thread: reading, parsing and validating files runs
- * here while the main thread writes to the database, so an import uses two cores.
+ * One reader of an import, in a worker thread: reading, parsing and validating
+ * its files runs here while the main thread writes to the database, and large
+ * imports have several readers (see shardPlan).
  * Records cross the thread boundary already serialized (tenant, key, JSON), which
  * is cheaper than structured cloning objects and is what the store writes anyway.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { recordKind, HubguardError, ValidationFailed, type RecordKindName } from '../core/index.js';
-import { runImport, type ImportOptions } from './run.js';
+import { readPlan, type ImportOptions, type ImportPeers } from './run.js';
+import { IMPORTERS } from './registry.js';
 import type { FromWorker, SerializedRow, ToWorker, WorkerStart } from './worker-protocol.js';
 
 const port = parentPort!;
@@ -19,8 +21,12 @@ const waiting = new Map<number, (value: unknown) => void>();
 let inFlight = 0;
 let drained: (() => void) | undefined;
 
+let has: ((kind: RecordKindName, keys: readonly string[]) => string[]) | undefined;
+
 port.on('message', (m: ToWorker) => {
-  if (m.type === 'ack') {
+  if (m.type === 'has') {
+    port.postMessage({ type: 'has-reply', id: m.id, keys: has?.(m.kind, m.keys) ?? [] } satisfies FromWorker);
+  } else if (m.type === 'ack') {
     inFlight--;
     drained?.();
     drained = undefined;
@@ -30,7 +36,7 @@ port.on('message', (m: ToWorker) => {
   }
 });
 
-const ask = <T>(msg: Omit<Extract<FromWorker, { id: number }>, 'id'>): Promise<T> =>
+const ask = <T>(msg: { type: 'existing' | 'lookup'; kind: RecordKindName; keys: string[] }): Promise<T> =>
   new Promise((resolve) => {
     const id = nextId++;
     waiting.set(id, resolve as (v: unknown) => void);
@@ -65,14 +71,24 @@ const send = async (kind: RecordKindName, records: object[], merge?: readonly st
   if (pending.rows.length >= SEND_ROWS) await flush();
 };
 
-const opts: ImportOptions = {
+const peers: ImportPeers = {
+  lookup: async (kind, keys) => new Set(await ask<string[]>({ type: 'lookup', kind, keys })),
+  onRead: (fn) => {
+    has = fn;
+    port.postMessage({ type: 'read' } satisfies FromWorker);
+  },
+};
+const opts: ImportOptions & { peers?: ImportPeers } = {
   customer: start.customer,
   onProgress: (p) => port.postMessage({ type: 'progress', progress: p } satisfies FromWorker),
+  ...(start.parallel ? { peers } : {}),
 };
+const importerNamed = new Map(IMPORTERS.map((i) => [i.name, i]));
 
 try {
-  const result = await runImport(
-    start.paths,
+  const files = start.files.map((f) => ({ ...f, importer: importerNamed.get(f.importer)! }));
+  const result = await readPlan(
+    { files, skipped: [], problems: [] },
     {
       write: (kind, records) => send(kind, records),
       merge: (kind, records, fields) => send(kind, records, fields),

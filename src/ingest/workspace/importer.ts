@@ -132,6 +132,9 @@ export const workspaceImporter: Importer = {
     const k = kindOfFile(file.name);
     return k ? RECORD_KINDS.indexOf(k) : -1;
   },
+  soleKind(file) {
+    return kindOfFile(file.name)?.name;
+  },
   async *read(file: InputFile, ctx: ImportContext) {
     const ext = extname(file.name).toLowerCase();
     const kind = kindOfFile(file.name);
