@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import pg from 'pg';
 
 const root = join(import.meta.dirname, '..');
@@ -20,16 +21,21 @@ if (!existsSync(join(ws, 'organizations.csv'))) {
   console.log(`  (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 }
 
-interface Run { code: number; rows: number; seconds: number; importSeconds: number; peakRssMb: number }
-const measure = (db: string): Run => JSON.parse(execFileSync(tsx, [join(root, 'bench/import-child.ts'), ws, db], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 }).trim().split('\n').pop()!);
+interface Run { code: number; rows: number; seconds: number; importSeconds: number; cpuSeconds: number; peakRssMb: number }
+const measure = (db: string, env: Record<string, string> = {}): Run =>
+  JSON.parse(execFileSync(tsx, [join(root, 'bench/import-child.ts'), ws, db], { encoding: 'utf8', env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 }).trim().split('\n').pop()!);
 
 const results: [string, Run][] = [];
 const sqlite = join(work, 'bench.db');
-for (const f of [sqlite, `${sqlite}-wal`, `${sqlite}-shm`]) rmSync(f, { force: true });
-console.log('importing into SQLite (fresh file) …');
-results.push(['SQLite, first import', measure(sqlite)]);
+const fresh = () => { for (const f of [sqlite, `${sqlite}-wal`, `${sqlite}-shm`]) rmSync(f, { force: true }); };
+fresh();
+console.log('importing into SQLite (fresh file, one reader) …');
+results.push(['SQLite, first import', measure(sqlite, { HUBGUARD_IMPORT_READERS: '1' })]);
 console.log('importing into SQLite again (idempotent upsert of the same rows) …');
-results.push(['SQLite, re-import', measure(sqlite)]);
+results.push(['SQLite, re-import', measure(sqlite, { HUBGUARD_IMPORT_READERS: '1' })]);
+fresh();
+console.log('importing into SQLite (fresh file, two readers) …');
+results.push(['SQLite, 2 readers', measure(sqlite, { HUBGUARD_IMPORT_READERS: '2' })]);
 
 const pgServer = process.env.HUBGUARD_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const dbName = `hubguard_bench_${process.pid}`;
@@ -49,9 +55,10 @@ try {
 }
 
 console.log(`\nImport of the ${customers}-customer demo workspace`);
-console.log('run                        rows        seconds   rows/s     peak RSS');
+console.log('run                        rows        seconds   rows/s     CPU s   peak RSS');
 for (const [name, r] of results) {
   const rate = Math.round(r.rows / r.importSeconds);
-  console.log(`${name.padEnd(26)} ${String(r.rows).padStart(9)}  ${r.importSeconds.toFixed(2).padStart(8)}  ${rate.toLocaleString('en-US').padStart(9)}  ${String(r.peakRssMb).padStart(6)} MB`);
+  console.log(`${name.padEnd(26)} ${String(r.rows).padStart(9)}  ${r.importSeconds.toFixed(2).padStart(8)}  ${rate.toLocaleString('en-US').padStart(9)}  ${r.cpuSeconds.toFixed(1).padStart(7)}  ${String(r.peakRssMb).padStart(6)} MB`);
 }
+console.log(`(${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(2)} at the end: figures from a busy machine are not comparable)`);
 console.log('\ntargets: ≥ 150,000 rows/s into SQLite; peak RSS < 1,024 MB');
