@@ -1,9 +1,10 @@
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Asset, Organization } from '../core/index.js';
 import { emptyModel, toFindings } from '../engines/engine.js';
 import { vulnsEngine } from '../engines/vulns-findings/index.js';
-import { FIXTURES, importedExample, runCli } from './test-support.js';
+import { FIXTURES, importedExample, runCli, tempDir } from './test-support.js';
 import { tableRows, vulnLines, type VulnLine } from './vulns.js';
 
 const lines = (out: string): VulnLine[] => out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as VulnLine);
@@ -58,6 +59,37 @@ describe('hubguard vulns', () => {
     expect(fw!.confidence).not.toBe('product-only');
     const sc = ls.find((l) => l.asset === 'harbor-screenconnect' && l.cve === 'CVE-2024-1709');
     expect(sc).toMatchObject({ matchedBy: 'nvd', priority: 'P1', epss: 0.94338 });
+  }, 60_000);
+
+  it('matches the products of an imported nmap scan (fresh database, --customer) and names the port', async () => {
+    const dir = await tempDir();
+    const db = join(dir, 'hg.db');
+    const orgs = join(dir, 'organizations.yaml');
+    await writeFile(orgs, '- id: acme\n  name: Acme Manufacturing\n  kind: customer\n');
+    const scan = await runCli(['import', orgs, join(FIXTURES, 'scans', 'nmap-fortios.xml'), '--customer', 'acme', '--db', db]);
+    expect(scan.code, scan.err + scan.out).toBe(0);
+    const feeds = await runCli(['feeds', 'import', join(FIXTURES, 'feeds', 'kev-excerpt.json'), join(FIXTURES, 'vulns', 'nvd-sample.json'), '--db', db]);
+    expect(feeds.code, feeds.err + feeds.out).toBe(0);
+    const r = await runCli(['vulns', '--db', db, '--json', '--now', '2026-11-29']);
+    expect(r.code, r.err).toBe(0);
+    const ls = lines(r.out).filter((l) => l.cve === 'CVE-2024-21762');
+    // FortiOS 7.0.12 named by nmap's CPE: version checked under Fortinet's scheme.
+    expect(ls.find((l) => l.address === '203.0.113.41')).toMatchObject({
+      kind: 'cve', tenant: 'acme', asset: 'scan:203.0.113.41', host: 'fw-branch.acme.example', product: 'Fortinet FortiGate SSL VPN', version: '7.0.12',
+      matchedBy: 'nvd', confidence: 'vendor-scheme', priority: 'P1', services: [{ port: 443, resolvedBy: 'cpe', resolvedFrom: 'cpe:/o:fortinet:fortios:7.0.12' }],
+    });
+    // FortiOS 7.2.5 read from the product string only: uncertain.
+    expect(ls.find((l) => l.address === '203.0.113.40')).toMatchObject({
+      kind: 'cve', asset: 'scan:203.0.113.40', product: 'Fortinet FortiOS', version: '7.2.5', matchedBy: 'nvd', confidence: 'uncertain',
+      installed: { vendor: 'fortinet', product: 'fortios', version: '7.2.5', resolvedFrom: 'Fortinet FortiOS' },
+      services: [{ id: 'acme:203.0.113.40:tcp/10443', port: 10443, protocol: 'tcp', resolvedBy: 'product-string', resolvedFrom: 'Fortinet FortiOS', source: 'nmap' }],
+    });
+    // FortiOS 7.4.3 is fixed.
+    expect(ls.some((l) => l.address === '203.0.113.42')).toBe(false);
+    // FortiOS 7.0 is past its end of life (lifecycle catalog), 7.4 is not.
+    const eol = lines(r.out).filter((l) => l.kind === 'end-of-life').map((l) => l.address);
+    expect(eol).toContain('203.0.113.41');
+    expect(eol).not.toContain('203.0.113.42');
   }, 60_000);
 });
 

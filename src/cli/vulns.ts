@@ -42,6 +42,10 @@ export interface VulnLine {
   confidence: string | null;
   /** `nvd` (configurations, version checked) or `kev-product` (KEV vendor/product only). */
   matchedBy: string | null;
+  /** The product the CVE was matched on (`resolvedFrom`: the product string it was read from, if any); null on end-of-life rows. */
+  installed: CveEvidence['installed'];
+  /** The scanned services that show that product: port, product string, how its name was read. */
+  services: CveEvidence['services'];
   score: number | null;
   customersReached: number;
   control: string;
@@ -84,7 +88,7 @@ export function vulnLines(findings: readonly Finding[]): VulnLine[] {
     if (eolKind) {
       out.push({
         ...base, kind: eolKind, priority: null, dueDate: null, overdue: eolKind === 'end-of-life', cve: null, kev: null, epss: null,
-        epssPercentile: null, confidence: null, matchedBy: null, score: null, ...(str(e.endOfLife) ? { endOfLife: str(e.endOfLife)! } : {}),
+        epssPercentile: null, confidence: null, matchedBy: null, installed: null, services: [], score: null, ...(str(e.endOfLife) ? { endOfLife: str(e.endOfLife)! } : {}),
         ...(str(e.endOfLifeSource) ? { endOfLifeSource: str(e.endOfLifeSource)! } : {}),
       });
       continue;
@@ -95,9 +99,14 @@ export function vulnLines(findings: readonly Finding[]): VulnLine[] {
       ...((Array.isArray(e.candidates) ? e.candidates : []) as CveEvidence[]).map((c) => ['candidate', c] as const),
     ];
     for (const [kind, c] of rows) {
+      const services = Array.isArray(c.services) ? c.services : [];
+      // A scanned host names no product of its own: show what the scanner saw.
+      const scanned = base.product === null ? services[0] : undefined;
       out.push({
         ...base, kind, priority: c.priority, dueDate: c.dueDate, overdue: c.overdue, cve: c.cve, kev: c.kev,
-        epss: c.epss, epssPercentile: c.epssPercentile, confidence: c.confidence, matchedBy: c.matchedBy, score: c.score,
+        epss: c.epss, epssPercentile: c.epssPercentile, confidence: c.confidence, matchedBy: c.matchedBy,
+        installed: c.installed ?? null, services, score: c.score,
+        ...(scanned ? { product: scanned.product ?? scanned.matchedAs, version: scanned.version } : {}),
       });
     }
   }

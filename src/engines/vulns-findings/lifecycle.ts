@@ -7,9 +7,10 @@
  * their entry. A product name covers its editions (`windows_server_2016` covers
  * `windows_server_2016_standard`); a version branch covers the versions under it (`6.2` covers
  * `6.2.16`, not `6.20`). The most specific entry wins: longest product name, then longest branch.
+ * The products of an asset's scanned services count too (nmap `Fortinet FortiOS` `6.4.15`).
  */
 import type { LifecycleCatalog, LifecycleEntry, LifecycleProduct } from '../../catalog/lifecycle.js';
-import type { Asset } from '../../core/index.js';
+import type { Asset, ExposedService } from '../../core/index.js';
 import { resolveProduct } from '../vulns/aliases.js';
 import type { InstalledProduct } from '../vulns/cpe.js';
 import { productsOfAsset } from '../vulns/match.js';
@@ -26,6 +27,15 @@ export interface EndOfLife {
   entry?: LifecycleEntry;
   /** The asset's product that met the entry, as `vendor:product:version`. */
   matchedAs?: string;
+  /** That product (its own, or one a scanned service shows). */
+  product?: InstalledProduct;
+}
+
+/** An asset's catalog entry, the product that met it as `vendor:product:version`, and that product. */
+export interface LifecycleHit {
+  entry: LifecycleEntry;
+  matchedAs: string;
+  product: InstalledProduct;
 }
 
 interface Rule {
@@ -66,10 +76,11 @@ const fits = (r: Rule, p: InstalledProduct): boolean =>
   (r.versions === undefined || r.versions.some((b) => inBranch(p.version, b)));
 
 /**
- * A lookup from an asset to its catalog entry (undefined when the catalog does not know its
- * product). Build it once per run: the catalog's names are resolved here.
+ * A lookup from an asset (and its scanned services, see services.ts) to its catalog entry
+ * (undefined when the catalog knows none of its products). Build it once per run: the catalog's
+ * names are resolved here.
  */
-export function lifecycleMatcher(catalog: LifecycleCatalog): (asset: Asset) => { entry: LifecycleEntry; matchedAs: string } | undefined {
+export function lifecycleMatcher(catalog: LifecycleCatalog): (asset: Asset, services?: readonly ExposedService[]) => LifecycleHit | undefined {
   const byVendor = new Map<string, Rule[]>();
   const excluded = new Map<LifecycleEntry, Rule[]>();
   for (const e of catalog.entries) {
@@ -79,9 +90,9 @@ export function lifecycleMatcher(catalog: LifecycleCatalog): (asset: Asset) => {
     }
     if (e.except.length > 0) excluded.set(e, rulesOf(e, e.except));
   }
-  return (asset) => {
+  return (asset, services = []) => {
     let best: { rule: Rule; product: InstalledProduct } | undefined;
-    for (const p of productsOfAsset(asset)) {
+    for (const p of productsOfAsset(asset, services)) {
       for (const r of byVendor.get(p.vendor.toLowerCase()) ?? []) {
         if (!fits(r, p) || (excluded.get(r.entry) ?? []).some((x) => fits(x, p))) continue;
         if (!best || r.rank > best.rule.rank) best = { rule: r, product: p };
@@ -89,13 +100,13 @@ export function lifecycleMatcher(catalog: LifecycleCatalog): (asset: Asset) => {
     }
     if (!best) return undefined;
     const { vendor, product, version } = best.product;
-    return { entry: best.rule.entry, matchedAs: [vendor, product, version].filter(Boolean).join(':') };
+    return { entry: best.rule.entry, matchedAs: [vendor, product, version].filter(Boolean).join(':'), product: best.product };
   };
 }
 
-/** The asset's end of life: its own field first, else the catalog's date for its product. */
-export function endOfLifeOf(asset: Asset, lookup: ReturnType<typeof lifecycleMatcher>): EndOfLife | undefined {
+/** The asset's end of life: its own field first, else the catalog's date for its product (or its scanned services'). */
+export function endOfLifeOf(asset: Asset, lookup: ReturnType<typeof lifecycleMatcher>, services: readonly ExposedService[] = []): EndOfLife | undefined {
   if (asset.endOfLife) return { date: asset.endOfLife, source: 'asset' };
-  const hit = lookup(asset);
-  return hit ? { date: `${hit.entry.endOfLife}T00:00:00.000Z`, source: 'lifecycle-catalog', entry: hit.entry, matchedAs: hit.matchedAs } : undefined;
+  const hit = lookup(asset, services);
+  return hit ? { date: `${hit.entry.endOfLife}T00:00:00.000Z`, source: 'lifecycle-catalog', entry: hit.entry, matchedAs: hit.matchedAs, product: hit.product } : undefined;
 }

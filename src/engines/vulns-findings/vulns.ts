@@ -6,7 +6,9 @@
  * docs/vulnerabilities.md and in {@link scoreOf}. KEV CVEs NVD holds no record of are
  * *candidates*: listed together on the asset's KEV finding, never as confirmed CVEs (see
  * {@link VulnRow.candidate}). Deadlines (KEV due dates, MSP tools first) are in deadlines.ts, end
- * of life in end-of-life.ts.
+ * of life in end-of-life.ts. An asset's products are its own (vendor/product, CPE) and those of
+ * its scanned services (services.ts); a CVE matched through a service names that service (port,
+ * product string, how the name was read) in its evidence.
  */
 import { suppressionCovers } from '../suppress.js';
 import { controlDefault } from '../../catalog/catalog.js';
@@ -21,6 +23,7 @@ import { addDays, dutyOf, feedDates, hostOf, isoDay, VULN_CONTROLS } from './com
 import { hubToolFindings, kevDueFindings } from './deadlines.js';
 import { endOfLifeFindings } from './end-of-life.js';
 import type { EpssFacts, KevFacts, NvdFacts, VulnFeeds } from './feeds.js';
+import { serviceProvenance, servicesOfAssets, type ServiceEvidence } from './services.js';
 
 export { VULN_CONTROLS } from './common.js';
 
@@ -87,6 +90,10 @@ export interface VulnRow {
   candidate: boolean;
   criteria?: string;
   caveats: string[];
+  /** The asset's product the CVE was matched on (the criterion's, or the KEV name's). */
+  installed?: InstalledProduct;
+  /** The scanned services that show that product (empty when only the asset's own record names it). */
+  services: ServiceEvidence[];
   kev?: KevFacts;
   epss?: EpssFacts;
   factors: ScoreFactors;
@@ -124,6 +131,29 @@ export function exposureOf(model: Model): (asset: Asset) => boolean {
 }
 
 interface Matched { cve: string; match: CveMatch; matchedBy: VulnRow['matchedBy'] }
+
+const hasVersion = (p: InstalledProduct): boolean => p.version !== undefined && p.version.trim() !== '' && p.version !== '*';
+
+/**
+ * The products an asset is matched on: its own and its scanned services' (`productsOfAsset`),
+ * less a product without a version whose name is also listed with one. A scan that did not read
+ * the version (nmap `Fortinet FortiOS SSL VPN`) must not turn a version that was checked and is
+ * not affected (FortiOS 7.4.9) into a product-only match.
+ */
+export function productsToMatch(asset: Asset, services: Parameters<typeof productsOfAsset>[1] = []): InstalledProduct[] {
+  const all = productsOfAsset(asset, services);
+  if (all.every(hasVersion) || !all.some(hasVersion)) return all;
+  const versioned = new Set(all.filter(hasVersion).map((p) => `${p.vendor}:${p.product}`));
+  return all.filter((p) => hasVersion(p) || !versioned.has(`${p.vendor}:${p.product}`));
+}
+
+/** The product a match was made on: the criterion's, else the first (versioned first) product of the KEV name. */
+function installedOf(m: CveMatch, products: readonly InstalledProduct[]): InstalledProduct | undefined {
+  if (m.criterion) return m.criterion.evidence.installed;
+  const name = m.kev?.matchedAs;
+  const named = products.filter((p) => `${p.vendor}:${p.product}` === name);
+  return named.find(hasVersion) ?? named[0];
+}
 
 /** A prepared matcher over the feeds: NVD index, NVD by id, KEV-only entries by NVD product name. */
 function prepare(feeds: VulnFeeds): { match: (products: InstalledProduct[]) => Matched[]; nvdById: ReadonlyMap<string, NvdFacts> } {
@@ -171,13 +201,16 @@ function prepare(feeds: VulnFeeds): { match: (products: InstalledProduct[]) => M
 export function assessVulns(model: Model, feeds: VulnFeeds, now: Date): VulnRow[] {
   const { match, nvdById } = prepare(feeds);
   const internetExposed = exposureOf(model);
+  const servicesOf = servicesOfAssets(model.service);
   const rows: VulnRow[] = [];
   const today = isoDay(now);
   for (const asset of model.asset) {
-    const products = productsOfAsset(asset);
+    const services = servicesOf(asset);
+    const products = productsToMatch(asset, services);
     if (products.length === 0) continue;
     const matched = match(products);
     if (matched.length === 0) continue;
+    const seenOn = services.length > 0 ? serviceProvenance(services) : () => [];
     const exposed = internetExposed(asset);
     const reached = customersReached(asset, model).length;
     for (const { cve, match: m, matchedBy } of matched) {
@@ -198,11 +231,14 @@ export function assessVulns(model: Model, feeds: VulnFeeds, now: Date): VulnRow[
       const priority = priorityOf(score);
       const dueDate = kev?.dueDate ?? isoDay(addDays(now, DUE_DAYS[priority]));
       const nvdRecord = nvdById.has(cve);
+      const installed = installedOf(m, products);
       rows.push({
         asset, cve, confidence: m.confidence, matchedBy, nvdRecord,
         candidate: matchedBy === 'kev-product' && !nvdRecord,
         ...(m.criterion ? { criteria: m.criterion.evidence.criteria } : {}),
         caveats: m.caveats,
+        ...(installed ? { installed } : {}),
+        services: m.criterion ? seenOn(installed) : seenOn(undefined, m.kev?.matchedAs),
         ...(kev ? { kev } : {}),
         ...(epss ? { epss } : {}),
         factors, score, priority, dueDate,
@@ -228,6 +264,10 @@ export function cveEvidence(r: VulnRow) {
     candidate: r.candidate,
     criteria: r.criteria ?? null,
     caveats: r.caveats,
+    installed: r.installed
+      ? { vendor: r.installed.vendor, product: r.installed.product, version: r.installed.version ?? null, resolvedFrom: r.installed.resolvedFrom ?? null }
+      : null,
+    services: r.services,
     score: r.score,
     priority: r.priority,
     dueDate: r.dueDate,
@@ -245,7 +285,7 @@ const SEVERITY_RANK: Readonly<Record<Severity, number>> = { info: 0, low: 1, med
  */
 export function candidateStatement(asset: Asset, candidates: readonly VulnRow[]) {
   const products = [...new Set(candidates.map((r) => (r.kev ? `${r.kev.vendorProject} ${r.kev.product}` : r.cve)))];
-  const version = asset.version ?? productsOfAsset(asset).map((p) => p.version).find((v) => v !== undefined && v !== '*' && v !== '-');
+  const version = asset.version ?? [...candidates.map((r) => r.installed), ...productsOfAsset(asset)].find((p) => p !== undefined && hasVersion(p) && p.version !== '-')?.version;
   const versionKnown = version !== undefined;
   const reason =
     `NVD holds no record of ${candidates.length} KEV CVE(s) listed for ${products.join(', ')}: they were matched on the KEV vendor and product only, ` +
@@ -254,6 +294,17 @@ export function candidateStatement(asset: Asset, candidates: readonly VulnRow[])
     (versionKnown ? 'Import' : "Record the asset's version, then import") +
     ' the NVD CVE records (`hubguard feeds update`, or `hubguard feeds import` of an NVD CVE API 2.0 file) to confirm or rule out each CVE.';
   return { count: candidates.length, products, versionKnown, reason, remedy };
+}
+
+/**
+ * What an asset runs, for titles: its product and version, else the scanned product its top CVE
+ * was matched on, with the port (`Fortinet FortiOS 7.2.5 on tcp/10443`).
+ */
+function runsLabel(asset: Asset, top: VulnRow): string {
+  const own = [asset.product, asset.version].filter(Boolean).join(' ');
+  const s = top.services[0];
+  if (own || !s) return own;
+  return `${[s.product ?? s.matchedAs, s.version].filter(Boolean).join(' ')} on ${s.protocol}/${s.port}`;
 }
 
 /** The KEV and EPSS findings: one per asset and control, listing that asset's CVEs (highest score first). */
@@ -277,7 +328,7 @@ function cveFindings(model: Model, feeds: VulnFeeds, rows: readonly VulnRow[]): 
     const due = rs.map((r) => r.dueDate).sort()[0]!;
     const list = (xs: readonly VulnRow[]) => xs.slice(0, 3).map((r) => r.cve).join(', ') + (xs.length > 3 ? `, … (${xs.length})` : '');
     const what = control === VULN_CONTROLS.kev ? 'known-exploited' : 'likely-to-be-exploited (EPSS)';
-    const runs = `${asset.name} runs ${[asset.product, asset.version].filter(Boolean).join(' ')}`;
+    const runs = `${asset.name} runs ${runsLabel(asset, top)}`;
     const unverified = candidates.length > 0 ? candidateStatement(asset, candidates) : null;
     // Candidates alone never make a critical finding: nothing shows the version is affected.
     let severity = SEVERITY_OF[top.priority];
