@@ -1,3 +1,4 @@
+import BetterSqlite3 from 'better-sqlite3';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,8 +20,24 @@ describe('openDatabase', () => {
       expect(database.raw?.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(database.raw?.pragma('foreign_keys', { simple: true })).toBe(1);
       expect(database.raw?.pragma('synchronous', { simple: true })).toBe(1);
+      expect(database.raw?.pragma('page_size', { simple: true })).toBe(16384);
     } finally {
       await database.close();
+      await database.close();
+    }
+  });
+
+  it('keeps the page size of an existing file', async () => {
+    const path = join(dir, 'old-4k.db');
+    const old = new BetterSqlite3(path);
+    old.pragma('page_size = 4096');
+    old.exec('create table t (x)');
+    old.close();
+    const database = await openDatabase(path);
+    try {
+      expect(database.raw?.pragma('page_size', { simple: true })).toBe(4096);
+      expect(database.raw?.prepare('select count(*) as n from t').get()).toEqual({ n: 0 });
+    } finally {
       await database.close();
     }
   });

