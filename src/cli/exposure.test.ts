@@ -1,5 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { allTenants } from '../core/index.js';
+import { openDatabase } from '../store/db.js';
+import { Repository } from '../store/repository.js';
 import { FIXTURES, importedExample, runCli, tempDir } from './test-support.js';
 
 const SCANS = join(FIXTURES, 'scans');
@@ -45,6 +48,26 @@ describe('hubguard import <scan> + hubguard exposure', () => {
     expect(table.code).toBe(0);
     expect(table.out).toMatch(/203\.0\.113\.11 +support\.harbor-msp\.example +3389\/tcp +ms-wbt-server +Microsoft Terminal Services +product/);
     expect(table.out).toMatch(/port only \(unconfirmed\)/);
+  });
+
+  it('an older scan imported after a newer one fills in what it knew and rolls nothing back', async () => {
+    const db = await freshDb();
+    // The weekly port scan (28 Nov, no -sV) first, then the monthly -sV scan of 21 Nov.
+    for (const f of ['a-weekly-ports.xml', 'b-monthly-sv.xml']) {
+      const r = await runCli(['import', join(SCANS, 'rescan', f), '--db', db]);
+      expect(r.code, r.err).toBe(0);
+    }
+    const database = await openDatabase(db);
+    try {
+      const repo = new Repository(database);
+      const services = await repo.listRecords(allTenants('test'), 'service');
+      const https = services.find((s) => s.address === '203.0.113.60' && s.port === 443);
+      expect(https).toMatchObject({ product: 'Fortinet FortiGate SSL VPN', observedAt: '2026-11-28T22:30:01.000Z' });
+      const [asset] = await repo.listRecords(allTenants('test'), 'asset');
+      expect(asset?.lastSeen).toBe('2026-11-28T22:30:01.000Z');
+    } finally {
+      await database.close();
+    }
   });
 
   it('imports masscan and Shodan files in one run and filters by customer', async () => {

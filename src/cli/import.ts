@@ -30,8 +30,10 @@ export async function importPaths(
       const r = await runImportInWorker(
         paths,
         {
-          rows: (kind, rows, merge) =>
-            merge ? tx.mergeRecords(scope, kind, rows.map((row) => JSON.parse(row[2]) as object), merge) : tx.upsertSerialized(scope, kind, rows),
+          rows: (kind, rows, merge, newerBy) =>
+            merge
+              ? tx.mergeRecords(scope, kind, rows.map((row) => JSON.parse(row[2]) as object), merge, newerBy)
+              : tx.upsertSerialized(scope, kind, rows),
           existing: (kind, keys) => tx.existingKeys(scope, kind, keys),
         },
         { customer: opts.customer, onProgress: (p) => bar.update(p.bytesDone, p.bytesTotal, p.records, 'records') },

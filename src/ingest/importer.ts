@@ -35,6 +35,13 @@ export interface CandidateBatch {
    * otherwise leave as is". Absent: the record is replaced whole (the default).
    */
   merge?: string[];
+  /**
+   * With `merge`: a timestamp field of the records (e.g. `observedAt`). When the
+   * stored record (or an earlier one of this import) is later by this field, the
+   * incoming one only fills in the merge fields the stored one lacks: an older
+   * observation imported after a newer one adds what it knew and rolls nothing back.
+   */
+  newerBy?: string;
 }
 
 /** What an importer may ask of the run it is part of. */

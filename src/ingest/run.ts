@@ -14,7 +14,7 @@ export interface ImportSink {
    * Inserts records that do not exist yet; of those that do, updates only the
    * named fields (see CandidateBatch.merge).
    */
-  merge(kind: RecordKindName, records: object[], fields: readonly string[]): Promise<void>;
+  merge(kind: RecordKindName, records: object[], fields: readonly string[], newerBy?: string): Promise<void>;
   /** Which of these keys already exist (from earlier imports), with their tenant. */
   existing(kind: RecordKindName, keys: string[]): Promise<Map<string, string>>;
 }
@@ -276,7 +276,7 @@ export async function readPlan(
         }
         records += batch.items.length;
         if (problems.length === 0 && valid.length) {
-          if (batch.merge) await sink.merge(kind.name, valid, batch.merge);
+          if (batch.merge) await sink.merge(kind.name, valid, batch.merge, batch.newerBy);
           else await sink.write(kind.name, valid);
         }
         counts[kind.name] = (counts[kind.name] ?? 0) + valid.length;

@@ -20,7 +20,7 @@ const MAX_PROBLEMS = 1000;
 
 /** Where serialized rows go on the main thread (the store, inside one transaction). */
 export interface RowSink {
-  rows(kind: RecordKindName, rows: SerializedRow[], merge?: readonly string[]): Promise<void>;
+  rows(kind: RecordKindName, rows: SerializedRow[], merge?: readonly string[], newerBy?: string): Promise<void>;
   existing(kind: RecordKindName, keys: string[]): Promise<Map<string, string>>;
 }
 
@@ -112,7 +112,7 @@ export async function runImportInWorker(
         const post = (msg: ToWorker) => workers[i]!.postMessage(msg);
         switch (m.type) {
           case 'rows':
-            await sink.rows(m.kind, m.rows, m.merge);
+            await sink.rows(m.kind, m.rows, m.merge, m.newerBy);
             post({ type: 'ack' });
             return;
           case 'existing':

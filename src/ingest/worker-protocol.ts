@@ -15,7 +15,7 @@ export type SerializedRow = [tenant: string, key: string, json: string];
 
 /** Messages from an import reader to the main thread. */
 export type FromWorker =
-  | { type: 'rows'; kind: RecordKindName; rows: SerializedRow[]; merge?: readonly string[] }
+  | { type: 'rows'; kind: RecordKindName; rows: SerializedRow[]; merge?: readonly string[]; newerBy?: string }
   | { type: 'existing'; id: number; kind: RecordKindName; keys: string[] }
   | { type: 'progress'; progress: ImportProgress }
   /** This reader has read its files; it answers `has` from now on. */

@@ -53,20 +53,20 @@ const serialize = (kind: RecordKindName, records: object[]) => {
 
 /** Rows per message: a thousand rows per database round trip, while short-lived enough not to burden the collector. */
 const SEND_ROWS = 1000;
-let pending: { kind: RecordKindName; merge?: readonly string[]; rows: SerializedRow[] } | undefined;
+let pending: { kind: RecordKindName; merge?: readonly string[]; newerBy?: string; rows: SerializedRow[] } | undefined;
 
 const flush = async () => {
   if (!pending?.rows.length) return;
-  const { kind, rows, merge } = pending;
+  const { kind, rows, merge, newerBy } = pending;
   pending = undefined;
   while (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => (drained = r));
   inFlight++;
-  port.postMessage({ type: 'rows', kind, rows, merge } satisfies FromWorker);
+  port.postMessage({ type: 'rows', kind, rows, merge, newerBy } satisfies FromWorker);
 };
 
-const send = async (kind: RecordKindName, records: object[], merge?: readonly string[]) => {
-  if (pending && (pending.kind !== kind || pending.merge !== merge)) await flush();
-  pending ??= { kind, merge, rows: [] };
+const send = async (kind: RecordKindName, records: object[], merge?: readonly string[], newerBy?: string) => {
+  if (pending && (pending.kind !== kind || pending.merge !== merge || pending.newerBy !== newerBy)) await flush();
+  pending ??= { kind, merge, newerBy, rows: [] };
   for (const row of serialize(kind, records)) pending.rows.push(row);
   if (pending.rows.length >= SEND_ROWS) await flush();
 };
@@ -91,7 +91,7 @@ try {
     { files, skipped: [], problems: [] },
     {
       write: (kind, records) => send(kind, records),
-      merge: (kind, records, fields) => send(kind, records, fields),
+      merge: (kind, records, fields, newerBy) => send(kind, records, fields, newerBy),
       existing: async (kind, keys) => new Map(await ask<[string, string][]>({ type: 'existing', kind, keys })),
     },
     opts,

@@ -103,10 +103,12 @@ export class Repository {
    * exist, overwrites only `fields` (those present in the new record) and keeps
    * the rest. `[]` means insert-if-missing. A key repeated in the batch merges in
    * order. All-or-nothing, scope checked first, for exports that describe part
-   * of a record (MFA registrations, roles named by several exports).
+   * of a record (MFA registrations, roles named by several exports). With
+   * `newerBy` (a timestamp field), an incoming record older than the existing
+   * one by that field only fills in the fields the existing one lacks.
    */
-  async mergeRecords(scope: Scope, kind: RecordKindName, items: readonly object[], fields: readonly string[]): Promise<void> {
-    return mergeRecords(this.ctx, need(scope), kind, items, fields);
+  async mergeRecords(scope: Scope, kind: RecordKindName, items: readonly object[], fields: readonly string[], newerBy?: string): Promise<void> {
+    return mergeRecords(this.ctx, need(scope), kind, items, fields, newerBy);
   }
 
   /** One record by key (and tenant, when keys repeat across tenants), or undefined when not in scope. */

@@ -131,6 +131,7 @@ export async function mergeRecords(
   kind: RecordKindName,
   records: readonly object[],
   fields: readonly string[],
+  newerBy?: string,
 ): Promise<void> {
   const key = recordKind(kind).key;
   const rows = records.map((r) => ({ tenant: tenantOf(kind, r as Record<string, unknown>), id: key(r), record: r }));
@@ -159,7 +160,10 @@ export async function mergeRecords(
         const k = `${r.tenant}\u0000${r.id}`;
         const incoming = r.record as Record<string, unknown>;
         const old = state.get(k);
-        const update = Object.fromEntries(fields.filter((f) => f in incoming).map((f) => [f, incoming[f]]));
+        // Timestamps are stored as normalized UTC ISO strings, so text order is time order.
+        const older = old && newerBy && typeof old[newerBy] === 'string' && typeof incoming[newerBy] === 'string' && incoming[newerBy] < old[newerBy];
+        // An older record only fills in what the stored one lacks.
+        const update = Object.fromEntries(fields.filter((f) => f in incoming && !(older && old[f] !== undefined)).map((f) => [f, incoming[f]]));
         const merged = old ? { ...old, ...update } : incoming;
         state.set(k, merged);
         out.set(k, { tenant: r.tenant, id: r.id, record: merged });

@@ -233,10 +233,10 @@ export function scanBatches(hosts: readonly ScanHost[], ctx: Pick<ImportContext,
       });
     }
   }
-  if (assets.length) out.push({ kind: 'asset', merge: ['lastSeen'], items: assets });
+  if (assets.length) out.push({ kind: 'asset', merge: ['lastSeen'], newerBy: 'lastSeen', items: assets });
   if (assetsNoTime.length) out.push({ kind: 'asset', merge: [], items: assetsNoTime });
-  if (services.length) out.push({ kind: 'service', merge: [...SERVICE_MERGE_FIELDS], items: services });
-  if (bare.length) out.push({ kind: 'service', merge: [...BARE_SERVICE_MERGE_FIELDS], items: bare });
+  if (services.length) out.push({ kind: 'service', merge: [...SERVICE_MERGE_FIELDS], newerBy: 'observedAt', items: services });
+  if (bare.length) out.push({ kind: 'service', merge: [...BARE_SERVICE_MERGE_FIELDS], newerBy: 'observedAt', items: bare });
   return out;
 }
 

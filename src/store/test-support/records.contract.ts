@@ -161,6 +161,23 @@ export function recordsContract(h: Harness): void {
       expect(await repo.countRecords(all, 'identity')).toBe(3);
     });
 
+    it('merge by time: an older record only fills in what the newer stored one lacks', async () => {
+      const repo = h.repo();
+      const seen = (at: string, extra: Record<string, unknown> = {}) => identity(A, 7, { lastSignIn: at, ...extra });
+      await repo.upsertRecords(all, 'identity', [seen('2026-11-20T00:00:00.000Z', { displayName: 'Newer' })]);
+      await repo.mergeRecords(all, 'identity', [seen('2026-11-01T00:00:00.000Z', { displayName: 'Older', username: 'u7' })], ['lastSignIn', 'displayName', 'username'], 'lastSignIn');
+      expect(await repo.getRecord(all, 'identity', `u7@${A}.example`)).toMatchObject({ lastSignIn: '2026-11-20T00:00:00.000Z', displayName: 'Newer', username: 'u7' });
+      // A newer one updates the named fields, in batch order too.
+      await repo.mergeRecords(
+        all,
+        'identity',
+        [seen('2026-11-25T00:00:00.000Z', { displayName: 'Newest' }), seen('2026-11-22T00:00:00.000Z', { displayName: 'Between' })],
+        ['lastSignIn', 'displayName'],
+        'lastSignIn',
+      );
+      expect(await repo.getRecord(all, 'identity', `u7@${A}.example`)).toMatchObject({ lastSignIn: '2026-11-25T00:00:00.000Z', displayName: 'Newest' });
+    });
+
     it('stores pre-serialized rows as given', async () => {
       const repo = h.repo();
       const a = identity(A, 1);
