@@ -1,5 +1,6 @@
+import { caughtHubguardError } from '../core/test-support.js';
 import { describe, expect, it } from 'vitest';
-import { AREAS, HubguardError, areaOfControl } from '../core/index.js';
+import { AREAS, areaOfControl } from '../core/index.js';
 import {
   CATALOG_VERSION,
   EVIDENCE,
@@ -14,16 +15,7 @@ import {
   resolveDefaults,
 } from './catalog.js';
 
-/** Runs `fn` and returns the HubguardError it throws (failing the test if it throws nothing else). */
-function thrown(fn: () => unknown): HubguardError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(HubguardError);
-    return e as HubguardError;
-  }
-  throw new Error('expected an error');
-}
+const thrown = caughtHubguardError;
 
 /** Capabilities elsewhere depend on these ids; they must never disappear. */
 const REQUIRED: Record<string, string[]> = {

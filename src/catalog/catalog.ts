@@ -5,14 +5,13 @@ import {
   AREAS,
   HubguardError,
   findArea,
-  formatLocation,
   type ControlId,
   type Duty,
   type Location,
   type Severity,
 } from '../core/index.js';
 import { CatalogSchema, type Evidence } from './schema.js';
-import { readYaml } from './yaml-source.js';
+import { parseYamlWith } from './yaml-source.js';
 
 export { EVIDENCE, Evidence } from './schema.js';
 
@@ -63,25 +62,16 @@ const _schemaMatchesTypes: _SchemaMatchesTypes = true;
  * the message, so one run shows every mistake.
  */
 export function parseCatalog(text: string, file: string): Catalog {
-  const src = readYaml(text, file, 'HG_ERR_CATALOG');
-  const result = CatalogSchema.safeParse(src.data);
-  if (result.success) return deepFreeze(result.data);
-
-  const problems = result.error.issues.map((issue) => {
-    // Strict objects report unknown keys on the parent; point at the key itself.
-    const path = issue.code === 'unrecognized_keys' && issue.keys[0] ? [...issue.path, issue.keys[0]] : issue.path;
-    const { line, column } = src.locate(path);
-    // zod words a missing key as a type error ("received undefined"); say what it means.
-    let message = issue.code === 'invalid_type' && / received undefined$/.test(issue.message) ? 'required field is missing' : issue.message;
-    const firstPath = issue.code === 'custom' ? (issue.params as { firstPath?: PropertyKey[] } | undefined)?.firstPath : undefined;
-    if (firstPath) message += ` (first defined at line ${src.locate(firstPath).line})`;
-    const location: Location = { file, line, column, field: path.map(String).join('.') || undefined };
-    return { location, detail: `${entryName(src.data, path)}${message}` };
-  });
-  problems.sort((a, b) => (a.location.line ?? 0) - (b.location.line ?? 0));
-  const [first, ...rest] = problems as [(typeof problems)[number], ...typeof problems];
-  const more = rest.map((p) => `\n  ${formatLocation(p.location)}: ${p.detail}`).join('');
-  throw new HubguardError('HG_ERR_CATALOG', first.detail + more, first.location);
+  return deepFreeze(
+    parseYamlWith(text, file, CatalogSchema, (issue, src) => {
+      const path = issue.code === 'unrecognized_keys' && issue.keys[0] ? [...issue.path, issue.keys[0]] : issue.path;
+      // zod words a missing key as a type error ("received undefined"); say what it means.
+      let message = issue.code === 'invalid_type' && / received undefined$/.test(issue.message) ? 'required field is missing' : issue.message;
+      const firstPath = issue.code === 'custom' ? (issue.params as { firstPath?: PropertyKey[] } | undefined)?.firstPath : undefined;
+      if (firstPath) message += ` (first defined at line ${src.locate(firstPath).line})`;
+      return `${entryName(src.data, path)}${message}`;
+    }),
+  );
 }
 
 /** `control hg.ctl.x.y: ` (or `controls[3]: ` before the id is known) for a path into a control. */

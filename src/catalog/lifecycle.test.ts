@@ -1,16 +1,8 @@
+import { caughtHubguardError } from '../core/test-support.js';
 import { describe, expect, it } from 'vitest';
-import { HubguardError } from '../core/index.js';
 import { lifecycleCatalog, parseLifecycle } from './lifecycle.js';
 
-function thrown(fn: () => unknown): HubguardError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(HubguardError);
-    return e as HubguardError;
-  }
-  throw new Error('expected an error');
-}
+const thrown = caughtHubguardError;
 
 describe('product lifecycle catalog', () => {
   const cat = lifecycleCatalog();

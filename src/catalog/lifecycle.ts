@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { HubguardError, formatLocation, type Location } from '../core/index.js';
-import { readYaml } from './yaml-source.js';
+import { HubguardError } from '../core/index.js';
+import { parseYamlWith } from './yaml-source.js';
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'not a real date');
 
@@ -66,26 +66,15 @@ export interface LifecycleCatalog {
 
 /** Parses and validates lifecycle YAML; a problem throws HG_ERR_CATALOG located at its line. */
 export function parseLifecycle(text: string, file: string): LifecycleCatalog {
-  const src = readYaml(text, file, 'HG_ERR_CATALOG');
-  const r = LifecycleSchema.safeParse(src.data);
-  if (!r.success) {
-    const issues = r.error.issues.map((i) => {
-      const path = i.code === 'unrecognized_keys' && i.keys[0] ? [...i.path, i.keys[0]] : i.path;
-      const location: Location = { file, ...src.locate(path), field: path.map(String).join('.') || undefined };
-      return { location, message: i.message };
-    });
-    issues.sort((a, b) => (a.location.line ?? 0) - (b.location.line ?? 0));
-    const [first, ...rest] = issues as [(typeof issues)[number], ...typeof issues];
-    throw new HubguardError('HG_ERR_CATALOG', first.message + rest.map((p) => `\n  ${formatLocation(p.location)}: ${p.message}`).join(''), first.location);
-  }
+  const data = parseYamlWith(text, file, LifecycleSchema);
   const ref = (p: z.output<typeof ProductRef>): LifecycleProduct =>
     Object.freeze({ product: p.product, ...(p.versions ? { versions: Object.freeze([...p.versions]) } : {}) });
   return Object.freeze({
-    version: r.data.version,
-    date: r.data.date,
-    source: r.data.source.trim(),
+    version: data.version,
+    date: data.date,
+    source: data.source.trim(),
     entries: Object.freeze(
-      r.data.products.map((e) =>
+      data.products.map((e) =>
         Object.freeze({
           id: e.id,
           name: e.name,

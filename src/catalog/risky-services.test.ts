@@ -1,17 +1,9 @@
+import { caughtHubguardError } from '../core/test-support.js';
 import { describe, expect, it } from 'vitest';
-import { HubguardError } from '../core/index.js';
 import { isControlId } from './catalog.js';
 import { CATEGORY_CONTROL, parseRiskyServices, riskyServices } from './risky-services.js';
 
-function thrown(fn: () => unknown): HubguardError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(HubguardError);
-    return e as HubguardError;
-  }
-  throw new Error('expected an error');
-}
+const thrown = caughtHubguardError;
 
 /** The nmap service names of CISA Cyber Hygiene's risky-service map (CyHy reporting code). */
 const CYHY_RISKY = [

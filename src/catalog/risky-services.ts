@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { HubguardError, Severity, formatLocation, type Location } from '../core/index.js';
-import { readYaml } from './yaml-source.js';
+import { HubguardError, Severity } from '../core/index.js';
+import { parseYamlWith } from './yaml-source.js';
 
 /** What kind of exposure an entry is; it decides the control a finding names. */
 export const RiskyCategory = z.enum(['risky-service', 'management-interface', 'msp-tool-console']);
@@ -90,19 +90,7 @@ export interface RiskyCatalog {
 
 /** Parses and validates risky-service YAML; a problem throws HG_ERR_CATALOG located at its line. */
 export function parseRiskyServices(text: string, file: string): RiskyCatalog {
-  const src = readYaml(text, file, 'HG_ERR_CATALOG');
-  const r = RiskySchema.safeParse(src.data);
-  if (!r.success) {
-    const issues = r.error.issues.map((i) => {
-      const path = i.code === 'unrecognized_keys' && i.keys[0] ? [...i.path, i.keys[0]] : i.path;
-      const location: Location = { file, ...src.locate(path), field: path.map(String).join('.') || undefined };
-      return { location, message: i.message };
-    });
-    issues.sort((a, b) => (a.location.line ?? 0) - (b.location.line ?? 0));
-    const [first, ...rest] = issues as [(typeof issues)[number], ...typeof issues];
-    throw new HubguardError('HG_ERR_CATALOG', first.message + rest.map((p) => `\n  ${formatLocation(p.location)}: ${p.message}`).join(''), first.location);
-  }
-  const d = r.data;
+  const d = parseYamlWith(text, file, RiskySchema);
   return Object.freeze({
     version: d.version,
     date: d.date,

@@ -1,5 +1,6 @@
 import { LineCounter, isMap, isNode, isScalar, isSeq, parseDocument, type Document } from 'yaml';
-import { HubguardError, type ErrorCode } from '../core/index.js';
+import type { z } from 'zod';
+import { formatLocation, HubguardError, type ErrorCode, type Location } from '../core/index.js';
 
 /** A YAML file parsed with enough bookkeeping to point at the line of any value. */
 export interface YamlSource {
@@ -40,6 +41,31 @@ export function readYaml(text: string, file: string, code: ErrorCode): YamlSourc
       return { line: pos.line, column: pos.col };
     },
   };
+}
+
+/**
+ * Parses catalog YAML and validates it against `schema`. Every problem is
+ * reported in one HG_ERR_CATALOG error located at the YAML line of the first
+ * (by line), the others listed in its message, so one run shows every mistake.
+ * Unknown keys point at the key itself; `detail` words an issue (default: zod's message).
+ */
+export function parseYamlWith<T>(
+  text: string,
+  file: string,
+  schema: z.ZodType<T>,
+  detail: (issue: z.core.$ZodIssue, src: YamlSource) => string = (issue) => issue.message,
+): T {
+  const src = readYaml(text, file, 'HG_ERR_CATALOG');
+  const result = schema.safeParse(src.data);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const path = issue.code === 'unrecognized_keys' && issue.keys[0] ? [...issue.path, issue.keys[0]] : issue.path;
+    const location: Location = { file, ...src.locate(path), field: path.map(String).join('.') || undefined };
+    return { location, detail: detail(issue, src) };
+  });
+  problems.sort((a, b) => (a.location.line ?? 0) - (b.location.line ?? 0));
+  const [first, ...rest] = problems as [(typeof problems)[number], ...typeof problems];
+  throw new HubguardError('HG_ERR_CATALOG', first.detail + rest.map((p) => `\n  ${formatLocation(p.location)}: ${p.detail}`).join(''), first.location);
 }
 
 /**

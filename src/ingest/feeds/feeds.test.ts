@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { HubguardError } from '../../core/index.js';
-import { caughtHubguardError } from '../../core/test-support.js';
+import { caughtHubguardError, rejectedHubguardError } from '../../core/test-support.js';
 import {
   bundledKevPath,
   BUNDLED_KEV_DATE,
@@ -25,15 +24,7 @@ const fx = (name: string) => join(DIR, name);
 const text = (name: string) => readFileSync(fx(name), 'utf8');
 
 const caught = caughtHubguardError;
-async function caughtAsync(p: Promise<unknown>): Promise<HubguardError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof HubguardError) return e;
-    throw e;
-  }
-  throw new Error('expected a HubguardError');
-}
+const caughtAsync = rejectedHubguardError;
 
 describe('KEV', () => {
   it('reads the JSON catalog with its version and release date', () => {

@@ -1,5 +1,5 @@
+import { rejectedHubguardError } from '../../core/test-support.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HubguardError } from '../../core/index.js';
 import { fetchNvdUpdate, lastModRanges, nvdDate, nvdPageUrl, RateLimiter, type NvdProgress, type NvdUpdateOptions } from './index.js';
 import { fakeNvd, nvdItem, nvdPage, nvdStamp, startServer, type Answer, type FakeCve, type SeenRequest, type TestServer } from './test-support.js';
 
@@ -30,15 +30,7 @@ async function serve(handler: (req: SeenRequest) => Answer): Promise<TestServer>
   return server;
 }
 
-async function caught(p: Promise<unknown>): Promise<HubguardError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof HubguardError) return e;
-    throw e;
-  }
-  throw new Error('expected a HubguardError');
-}
+const caught = rejectedHubguardError;
 
 /** Options against the local server, fast. */
 const opts = (s: TestServer, more: Partial<NvdUpdateOptions> = {}): NvdUpdateOptions => {

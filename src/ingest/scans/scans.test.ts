@@ -2,8 +2,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { caughtHubguardError } from '../../core/test-support.js';
 import { describe, expect, it } from 'vitest';
-import { HubguardError, ValidationFailed, type Problem } from '../../core/index.js';
+import { ValidationFailed, type Problem } from '../../core/index.js';
 import type { Importer } from '../importer.js';
 import { IMPORTERS } from '../registry.js';
 import { runImport } from '../run.js';
@@ -18,15 +19,7 @@ const FX = join(import.meta.dirname, '../../../fixtures/scans');
 const fx = (n: string) => join(FX, n);
 const read = (n: string) => readFileSync(fx(n), 'utf8');
 
-function thrown(fn: () => unknown): HubguardError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(HubguardError);
-    return e as HubguardError;
-  }
-  throw new Error('expected an error');
-}
+const thrown = caughtHubguardError;
 
 describe('xml tokenizer', () => {
   const events = (s: string, limits = DEFAULT_XML_LIMITS) => [...xmlEvents(s, 'x.xml', limits)];
