@@ -6,7 +6,7 @@ import type { FeedDate, NvdFacts, VulnFeeds } from '../engines/vulns-findings/fe
 import type { Repository } from '../store/repository.js';
 import type { CliContext } from './context.js';
 import { cliActor } from './db.js';
-import { ensureKev } from './feeds.js';
+import { ensureBundled } from './feeds.js';
 
 /** Loads every record in scope into memory, for the engines. */
 export async function loadModel(repo: Repository, scope: Scope): Promise<Model> {
@@ -17,12 +17,19 @@ export async function loadModel(repo: Repository, scope: Scope): Promise<Model> 
   return model;
 }
 
+/** What `loadFeeds` loads from the files bundled with Hubguard when the store lacks the feed. */
+export interface BundledChoice {
+  /** Also the bundled NVD excerpt when no NVD records were imported (the KEV snapshot is always loaded). */
+  nvd?: boolean;
+}
+
 /**
- * Loads the vulnerability feeds for the engines: the bundled KEV snapshot first when no KEV feed
- * was imported yet (needs a CLI context), then KEV entries, EPSS scores and every NVD record.
+ * Loads the vulnerability feeds for the engines: with a CLI context, first the bundled KEV snapshot
+ * when no KEV feed was imported yet (and the bundled NVD excerpt when no NVD records were, if asked),
+ * then KEV entries, EPSS scores and every NVD record.
  */
-export async function loadFeeds(repo: Repository, ctx?: CliContext): Promise<VulnFeeds> {
-  if (ctx) await ensureKev(repo, ctx);
+export async function loadFeeds(repo: Repository, ctx?: CliContext, bundled: BundledChoice = {}): Promise<VulnFeeds> {
+  if (ctx) await ensureBundled(repo, ctx, bundled.nvd ? ['kev', 'nvd'] : ['kev']);
   const scope = allTenants(ctx ? cliActor(ctx) : 'hubguard');
   const status = await repo.listFeeds(scope);
   const dateOf = (name: string): FeedDate | undefined => {
@@ -42,10 +49,14 @@ export async function loadFeeds(repo: Repository, ctx?: CliContext): Promise<Vul
   };
 }
 
-/** Runs every engine on the model and stores its findings (resolving those no longer found). */
+/**
+ * Runs every engine on the model and stores its findings (resolving those no longer found). With a
+ * CLI context, a store without KEV or NVD feeds gets the bundled ones first, so the stored findings
+ * of a fresh install check the versions of the products the bundled NVD excerpt covers.
+ */
 export async function runEngines(repo: Repository, scope: Scope, now: Date, ctx?: CliContext): Promise<{ engine: string; findings: number }[]> {
   const model = await loadModel(repo, scope);
-  const feeds = await loadFeeds(repo, ctx);
+  const feeds = await loadFeeds(repo, ctx, { nvd: true });
   const out: { engine: string; findings: number }[] = [];
   for (const engine of ENGINES) {
     const findings = applySuppressions(toFindings(engine.name, engine.run(model, { now, feeds }), now), model.suppression, now);

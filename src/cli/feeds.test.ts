@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { allTenants } from '../core/index.js';
+import { BUNDLED_NVD_CVES } from '../ingest/feeds/bundled.js';
 import { FEED_URLS, nvdDate, type FetchLike, type NvdSync } from '../ingest/feeds/index.js';
 import { fakeNvd, nvdStamp, startServer, type Answer, type FakeCve, type SeenRequest, type TestServer } from '../ingest/feeds/test-support.js';
 import { openDatabase } from '../store/db.js';
@@ -61,6 +62,73 @@ describe('hubguard feeds', () => {
     const r = JSON.parse(again.out) as { imported: { name: string; count: number; date: string }[] };
     expect(r.imported[0]).toMatchObject({ name: 'kev', date: '2025-11-14' });
     expect(r.imported[0]!.count).toBeGreaterThan(1400);
+  });
+
+  it('status on a fresh database loads the bundled KEV snapshot and NVD excerpt and reports them', async () => {
+    const db = join(await tempDir(), 'hg.db');
+    const st = await runCli(['feeds', 'status', '--db', db]);
+    expect(st.code, st.err).toBe(0);
+    expect(st.err).toMatch(/no KEV catalog yet: loaded the bundled snapshot of 2025-11-14/);
+    expect(st.err).toContain('no NVD records yet: loaded the bundled excerpt of 2025-10-24T13:00:00.000Z (8 records); `hubguard feeds update` fetches the full NVD data');
+    // Dated like any NVD page, so its age shows.
+    expect(st.out).toMatch(/nvd\s+2\.0\s+2025-10-24T13:00:00\.000Z\s+\d+\s+8\s+.*STALE \(> 30 days\)/);
+    expect(st.out).toContain(`NVD: the bundled excerpt of 8 records (${BUNDLED_NVD_CVES.join(', ')})`);
+    expect(st.err).toMatch(/warning: the nvd feed is from 2025-10-24/);
+    const json = await runCli(['feeds', 'status', '--db', db, '--json']);
+    expect(json.err).toBe('');
+    const rows = (JSON.parse(json.out) as { feeds: { name: string; present: boolean; bundled?: boolean; count?: number }[] }).feeds;
+    expect(rows.map((r) => [r.name, r.present, r.bundled, r.count])).toEqual([
+      ['kev', true, true, expect.any(Number)],
+      ['epss', false, undefined, undefined],
+      ['nvd', true, true, 8],
+      ['cve5', false, undefined, undefined],
+    ]);
+    // The excerpt is no sync point: the next `feeds update` reads every record of its scope.
+    const d = await openDatabase(`sqlite:${db}`);
+    try {
+      expect(nvdSyncFrom(await new Repository(d).listFeeds(allTenants('test')))).toBeUndefined();
+    } finally {
+      await d.close();
+    }
+  });
+
+  it('an NVD file imported after the bundled excerpt adds and replaces records, and its date is shown', async () => {
+    const dir = await tempDir();
+    const db = join(dir, 'hg.db');
+    expect((await runCli(['feeds', 'import', '--bundled', '--db', db])).code).toBe(0);
+    // A newer page: one record changed since the excerpt, one CVE it does not hold.
+    const page = JSON.parse(readFileSync(F('nvd-page.json'), 'utf8')) as { timestamp: string; vulnerabilities: { cve: { id: string; lastModified: string } }[] };
+    page.timestamp = '2026-11-20T08:00:00.000';
+    const [forti, panos] = page.vulnerabilities.map((v) => v.cve);
+    forti!.lastModified = '2026-11-19T10:00:00.000';
+    panos!.id = 'CVE-2026-0001';
+    const file = join(dir, 'nvd-newer.json');
+    writeFileSync(file, JSON.stringify(page));
+
+    const imp = await runCli(['feeds', 'import', file, '--db', db, '--json']);
+    expect(imp.code, imp.err).toBe(0);
+    expect((JSON.parse(imp.out) as { imported: unknown[] }).imported).toEqual([
+      expect.objectContaining({ name: 'nvd', date: '2026-11-20T08:00:00.000Z', imported: 3, count: 9, mode: 'merged' }),
+    ]);
+    const st = await runCli(['feeds', 'status', '--db', db]);
+    expect(st.err).not.toContain('loaded the bundled');
+    expect(st.out).toMatch(/nvd\s+2\.0\s+2026-11-20T08:00:00\.000Z\s+\d+\s+9\s/);
+    expect(st.out).not.toContain('bundled excerpt');
+
+    const d = await openDatabase(`sqlite:${db}`);
+    try {
+      const repo = new Repository(d);
+      const scope = allTenants('test');
+      const stored = await repo.nvdCves(scope, ['CVE-2024-21762', 'CVE-2026-0001', 'CVE-2023-4966']);
+      expect(stored.get('CVE-2024-21762')?.lastModified).toBe('2026-11-19T10:00:00.000');
+      expect(stored.has('CVE-2026-0001')).toBe(true);
+      expect(stored.has('CVE-2023-4966')).toBe(true);
+    } finally {
+      await d.close();
+    }
+    // --bundled again reloads KEV but never puts the older excerpt over imported NVD records.
+    const again = await runCli(['feeds', 'import', '--bundled', '--db', db, '--json']);
+    expect((JSON.parse(again.out) as { imported: { name: string }[] }).imported.map((r) => r.name)).toEqual(['kev']);
   });
 
   it('writes nothing when one file of several is broken', async () => {
@@ -220,6 +288,20 @@ describe('hubguard feeds update: NVD by last-modified date (local server)', () =
     expect(after.cves).toHaveLength(9);
     expect(after.cves.find(([id]) => id === data[0]!.id)![1]).toBe(data[0]!.lastModified);
     expect(after.sync).toEqual({ scope: 'kev', mode: 'incremental', since: through, through: `${nvdNow()}Z`, at: now.toISOString() });
+  });
+
+  it('the bundled NVD excerpt is no sync point: the first update after it reads every KEV CVE and keeps the excerpt', async () => {
+    const data = cves(6);
+    const { s, ctx, db, run } = await setup(data);
+    expect(await createFeedsCommand({ fetch: () => Promise.reject(new Error('offline')), now: () => now }).run(['status', '--db', db], ctx)).toBe(0);
+    expect((await nvdState(db)).cves).toHaveLength(8);
+    const r = await run();
+    expect(r.code, r.err).toBe(0);
+    expect(s.requests.map((q) => q.search)).toEqual(['?hasKev&resultsPerPage=2000&startIndex=0']);
+    const state = await nvdState(db);
+    expect(state.cves).toHaveLength(8 + 4);
+    expect(state.sync).toMatchObject({ scope: 'kev', mode: 'full' });
+    expect(state.date).toBe(`${nvdNow()}Z`);
   });
 
   it('a 503 on page 3 leaves the store unchanged and the sync time unmoved', async () => {

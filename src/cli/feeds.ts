@@ -1,6 +1,7 @@
+import { basename } from 'node:path';
 import { allTenants, HubguardError } from '../core/index.js';
+import { BUNDLED_KEV_FILE, BUNDLED_NVD_CVES, BUNDLED_NVD_FILE, bundledKevPath, bundledNvdPath } from '../ingest/feeds/bundled.js';
 import {
-  bundledKevPath,
   DEFAULT_DOWNLOAD_TIMEOUT_MS,
   download,
   feedCount,
@@ -83,17 +84,56 @@ export async function importFeeds(repo: Repository, feeds: ParsedFeed[], ctx: Cl
   });
 }
 
+/** The feeds shipped with Hubguard: the CISA KEV snapshot and a small NVD excerpt. */
+export type BundledFeedName = 'kev' | 'nvd';
+
+const BUNDLED: Readonly<Record<BundledFeedName, { file: string; path: () => string }>> = {
+  kev: { file: BUNDLED_KEV_FILE, path: bundledKevPath },
+  nvd: { file: BUNDLED_NVD_FILE, path: bundledNvdPath },
+};
+
+/** Whether a stored feed was last loaded from the file bundled with Hubguard (by the source's file name). */
+export function isBundled(feed: Pick<FeedStatus, 'name' | 'source'>): boolean {
+  const b = feed.name === 'kev' || feed.name === 'nvd' ? BUNDLED[feed.name] : undefined;
+  return b !== undefined && basename(feed.source) === b.file;
+}
+
+/** Those of `names` the store holds no feed of yet. */
+async function missingFeeds(repo: Repository, ctx: CliContext, names: readonly BundledFeedName[]): Promise<BundledFeedName[]> {
+  const stored = new Set((await repo.listFeeds(allTenants(cliActor(ctx)))).map((f) => f.name));
+  return names.filter((n) => !stored.has(n));
+}
+
+/** Parses the bundled files of these feeds. */
+async function parseBundled(names: readonly BundledFeedName[]): Promise<ParsedFeed[]> {
+  const parsed: ParsedFeed[] = [];
+  for (const n of names) parsed.push(await parseFeedFile(BUNDLED[n].path()));
+  return parsed;
+}
+
 /**
- * Loads the bundled KEV snapshot when no KEV feed has been imported yet (a
- * fresh install works offline). Returns what it imported, or undefined.
- * A future `vulns` command calls this before matching.
+ * Loads the bundled file of each feed in `names` the store has no feed of yet
+ * (a fresh install works offline), in one transaction: the KEV snapshot when
+ * no KEV catalog was imported, the NVD excerpt when no NVD records were. A
+ * store that has a feed keeps it: the bundled files never overwrite newer data.
+ * Returns what it imported (nothing when every feed was there).
  */
+export async function ensureBundled(repo: Repository, ctx: CliContext, names: readonly BundledFeedName[] = ['kev', 'nvd']): Promise<FeedImportResult[]> {
+  const missing = await missingFeeds(repo, ctx, names);
+  return missing.length ? importFeeds(repo, await parseBundled(missing), ctx, 'feeds.import-bundled') : [];
+}
+
+/** Loads the bundled KEV snapshot when no KEV feed has been imported yet. Returns what it imported, or undefined. */
 export async function ensureKev(repo: Repository, ctx: CliContext): Promise<FeedImportResult | undefined> {
-  const scope = allTenants(cliActor(ctx));
-  if ((await repo.listFeeds(scope)).some((f) => f.name === 'kev')) return undefined;
-  const feed = await parseFeedFile(bundledKevPath());
-  const [r] = await importFeeds(repo, [feed], ctx, 'feeds.import-bundled');
+  const [r] = await ensureBundled(repo, ctx, ['kev']);
   return r;
+}
+
+/** One line on what a bundled feed loaded on first use holds. */
+export function describeBundled(r: FeedImportResult): string {
+  return r.name === 'kev'
+    ? `no KEV catalog yet: loaded the bundled snapshot of ${r.date} (${r.count} entries)`
+    : `no NVD records yet: loaded the bundled excerpt of ${r.date} (${r.imported} records); \`hubguard feeds update\` fetches the full NVD data`;
 }
 
 function printImported(results: FeedImportResult[], ctx: CliContext): void {
@@ -106,14 +146,14 @@ function printImported(results: FeedImportResult[], ctx: CliContext): void {
   );
 }
 
-/** The status rows, with ages and staleness, for every feed (missing ones included). */
+/** The status rows, with ages, staleness and whether the bundled file is loaded, for every feed (missing ones included). */
 export function feedStatusRows(feeds: FeedStatus[], now: Date) {
   const names: FeedName[] = ['kev', 'epss', 'nvd', 'cve5'];
   return names.map((name) => {
     const f = feeds.find((x) => x.name === name);
     if (!f) return { name, present: false as const };
     const age = ageDays(f.date, now);
-    return { ...f, name, present: true as const, ageDays: age, stale: !(age <= STALE_DAYS[name]) };
+    return { ...f, name, present: true as const, ageDays: age, stale: !(age <= STALE_DAYS[name]), bundled: isBundled(f) };
   });
 }
 
@@ -234,10 +274,14 @@ export function createFeedsCommand(deps: FeedsDeps): Command {
           println(ctx.stderr, `usage: ${USAGE}`);
           return 2;
         }
-        const files = [...(values.bundled ? [bundledKevPath()] : []), ...positionals];
-        const parsed: ParsedFeed[] = [];
-        for (const f of files) parsed.push(await parseFeedFile(f));
-        const results = await withRepository(values.db, ctx, (repo) => importFeeds(repo, parsed, ctx));
+        const files: ParsedFeed[] = [];
+        for (const f of positionals) files.push(await parseFeedFile(f));
+        const { parsed, results } = await withRepository(values.db, ctx, async (repo) => {
+          // --bundled reloads the KEV snapshot; the NVD excerpt only where no NVD records are, never over newer ones.
+          const bundled = values.bundled ? await parseBundled(['kev', ...(await missingFeeds(repo, ctx, ['nvd']))]) : [];
+          const parsed = [...bundled, ...files];
+          return { parsed, results: await importFeeds(repo, parsed, ctx) };
+        });
         if (values.json) println(ctx.stdout, JSON.stringify({ imported: results }));
         else printImported(results, ctx);
         println(ctx.stderr, `imported ${parsed.reduce((s, f) => s + feedCount(f), 0).toLocaleString('en-US')} rows from ${parsed.length} feed file(s)`);
@@ -246,10 +290,10 @@ export function createFeedsCommand(deps: FeedsDeps): Command {
       if (sub === 'status') {
         const { values } = parseCommandArgs(rest, { ...DB_OPTION, json: { type: 'boolean' } }, USAGE);
         const { loaded, feeds } = await withRepository(values.db, ctx, async (repo) => {
-          const loaded = await ensureKev(repo, ctx);
+          const loaded = await ensureBundled(repo, ctx);
           return { loaded, feeds: await repo.listFeeds(allTenants(cliActor(ctx))) };
         });
-        if (loaded) println(ctx.stderr, `no KEV catalog yet: loaded the bundled snapshot of ${loaded.date} (${loaded.count} entries)`);
+        for (const r of loaded) println(ctx.stderr, describeBundled(r));
         const rows = feedStatusRows(feeds, now());
         if (values.json) {
           println(ctx.stdout, JSON.stringify({ feeds: rows }));
@@ -266,6 +310,11 @@ export function createFeedsCommand(deps: FeedsDeps): Command {
             ),
           ),
         );
+        const excerpt = rows.find((r) => r.name === 'nvd' && r.present && r.bundled);
+        if (excerpt?.present) {
+          const n = typeof excerpt.meta.page === 'number' ? excerpt.meta.page : excerpt.count;
+          println(ctx.stdout, `NVD: the bundled excerpt of ${n} records (${BUNDLED_NVD_CVES.join(', ')}); \`hubguard feeds update\` fetches the records of every CVE in KEV`);
+        }
         const sync = nvdSyncFrom(feeds);
         if (sync) {
           const what = sync.scope === 'kev' ? 'the CVEs in KEV' : 'every CVE';

@@ -6,6 +6,7 @@ import { DB_OPTION, intOption, parseCommandArgs } from './args.js';
 import { type CliContext, type Command, println } from './context.js';
 import { cliActor, databaseUrl, withRepository } from './db.js';
 import { runEngines } from './assess.js';
+import { feedStatusRows } from './feeds.js';
 import { importPaths, printImportSummary } from './import.js';
 import { writeDemo } from './demo.js';
 import { renderTable } from './table.js';
@@ -62,6 +63,21 @@ export async function printPosture(repo: Repository, ctx: CliContext): Promise<v
   println(ctx.stdout, renderTable(['severity', 'organization', 'finding'], top.map((f) => [f.severity, names.get(f.tenant) ?? f.tenant, f.title])));
 }
 
+/** One line with the date of each vulnerability feed the assessment used, so a stale or bundled catalog shows. */
+export async function printFeedDates(repo: Repository, ctx: CliContext, now: Date): Promise<void> {
+  const rows = feedStatusRows(await repo.listFeeds(allTenants(cliActor(ctx))), now).filter((r) => r.name !== 'cve5' || r.present);
+  const parts = rows.map((r) => {
+    const name = r.name.toUpperCase();
+    if (!r.present) return `${name} not imported`;
+    const bundled = r.bundled ? (r.name === 'nvd' ? ` (bundled excerpt, ${r.count} records)` : ' (bundled snapshot)') : '';
+    return `${name} of ${r.date.slice(0, 10)}${bundled}${r.stale ? `, ${r.ageDays} days old` : ''}`;
+  });
+  println(ctx.stdout, `Vulnerability feeds: ${parts.join('; ')}`);
+  if (rows.some((r) => !r.present || r.stale || r.bundled)) {
+    println(ctx.stdout, '`npx hubguard feeds update` fetches the current KEV, EPSS and NVD data (docs/feeds.md).');
+  }
+}
+
 export const startCommand: Command = {
   name: 'start',
   summary: 'The main job: load the demo MSP on first run, assess everything, print the posture',
@@ -86,6 +102,7 @@ export const startCommand: Command = {
       const now = new Date();
       const ran = await runEngines(repo, scope, now, ctx);
       if (ran.length) println(ctx.stdout, `\nAssessed with ${ran.map((r) => `${r.engine} (${r.findings})`).join(', ')}`);
+      await printFeedDates(repo, ctx, now);
       await printPosture(repo, ctx);
       println(ctx.stdout, '\nNext: `npx hubguard findings` lists every finding; `npx hubguard import <folder>` loads your own exports (docs/workspace-format.md).');
       return 0;
