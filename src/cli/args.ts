@@ -2,9 +2,11 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { HubguardError } from '../core/index.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
+/** What parseCommandArgs returns: named so that declarations can be emitted for it. */
+export type ParsedCommandArgs<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>>;
 
 /** Parses a command's arguments; unknown options become HG_ERR_USAGE with the usage line. */
-export function parseCommandArgs<O extends Options>(args: string[], options: O, usage: string) {
+export function parseCommandArgs<O extends Options>(args: string[], options: O, usage: string): ParsedCommandArgs<O> {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (e) {

@@ -10,18 +10,20 @@ import { tableRows, vulnLines, type VulnLine } from './vulns.js';
 const lines = (out: string): VulnLine[] => out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as VulnLine);
 
 describe('hubguard vulns', () => {
-  it('finds the example workspace KEV products with the bundled KEV catalog', async () => {
+  it('finds the example workspace KEV products with the bundled KEV catalog and NVD excerpt', async () => {
     const db = await importedExample();
     const r = await runCli(['vulns', '--db', db, '--json', '--now', '2026-11-29']);
     expect(r.code, r.err).toBe(0);
     expect(r.err).toMatch(/KEV catalog .* of \d{4}-\d{2}-\d{2}/);
     const ls = lines(r.out);
     const sc = ls.find((l) => l.asset === 'harbor-screenconnect' && l.cve === 'CVE-2024-1709');
-    // Without NVD records the version cannot be checked: the KEV CVE is a candidate, product-only.
+    // The bundled NVD excerpt holds this CVE: its version is checked.
     expect(sc).toMatchObject({
-      kind: 'candidate', matchedBy: 'kev-product', confidence: 'product-only', priority: 'P1', tenant: 'harbor-msp', address: '203.0.113.10', product: 'ScreenConnect', version: '23.9.7',
+      kind: 'cve', matchedBy: 'nvd', confidence: 'vendor-scheme', priority: 'P1', tenant: 'harbor-msp', address: '203.0.113.10', product: 'ScreenConnect', version: '23.9.7',
       dueDate: '2024-02-29', overdue: true, kev: { knownRansomwareCampaignUse: 'Known' }, control: 'hg.ctl.prevent.kev-devices',
     });
+    // A KEV CVE NVD has no record of here stays a candidate: product-only, version not checked.
+    expect(ls.find((l) => l.asset === 'harbor-rmm' && l.cve === 'CVE-2025-8875')).toMatchObject({ kind: 'candidate', matchedBy: 'kev-product', confidence: 'product-only' });
     expect(sc!.customersReached).toBeGreaterThan(0);
     expect(sc!.kevCatalog).toMatchObject({ date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}/) });
     const fw = ls.find((l) => l.asset === 'stbrigid-fw' && l.cve === 'CVE-2024-21762');
@@ -38,11 +40,12 @@ describe('hubguard vulns', () => {
     const table = await runCli(['vulns', '--db', db]);
     expect(table.code, table.err).toBe(0);
     expect(table.out.split('\n')[0]).toMatch(/^KEV catalog .* of \d{4}-\d{2}-\d{2}/);
-    expect(table.out).toMatch(/^KEV catalog .*no NVD records \(KEV matches are unverified candidates/);
-    // The table shows an asset's candidates as one row.
+    expect(table.out).toMatch(/^KEV catalog .*; 8 NVD record\(s\) of 2025-10-24/);
+    // The table shows the checked CVE on its own row and an asset's candidates as one row.
     const scRows = table.out.split('\n').filter((l) => l.includes('ScreenConnect server'));
-    expect(scRows).toHaveLength(1);
-    expect(scRows[0]).toMatch(/P1 +2024-02-29 \(overdue\) +harbor-msp +ScreenConnect server +203\.0\.113\.10 +ScreenConnect 23\.9\.7 +CVE-2024-1709 \(candidate, \+\d+ more: version not checked\) +yes \(ransomware\)/);
+    expect(scRows).toHaveLength(2);
+    expect(scRows[0]).toMatch(/P1 +2024-02-29 \(overdue\) +harbor-msp +ScreenConnect server +203\.0\.113\.10 +ScreenConnect 23\.9\.7 +CVE-2024-1709 +yes \(ransomware\) +- +vendor-scheme/);
+    expect(scRows[1]).toMatch(/ScreenConnect 23\.9\.7 +CVE-\d{4}-\d+ \(candidate(, \+\d+ more)?: version not checked\)/);
     expect((await runCli(['vulns', '--db', db, '--customer', 'nobody'])).code).not.toBe(0);
   }, 60_000);
 

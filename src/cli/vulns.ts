@@ -163,7 +163,7 @@ export const vulnsCommand: Command = {
     const limit = intOption(values.limit, 'limit', 1000);
     const now = nowOption(values.now);
     const { model, feeds } = await withRepository(values.db, ctx, async (repo) => {
-      const feeds = await loadFeeds(repo, ctx);
+      const feeds = await loadFeeds(repo, ctx, { nvd: true });
       return { model: await loadModel(repo, allTenants(cliActor(ctx))), feeds };
     });
     if (values.customer !== undefined && !model.organization.some((o) => o.id === values.customer)) {
