@@ -53,7 +53,8 @@ const FALSE = new Set(['false', 'no', 'n', '0']);
 
 /**
  * Turns the cells of one CSV row into the object the schema validates, following
- * the workspace conventions: an empty cell leaves the field out (its default
+ * the workspace conventions (`types` gives each column's field type, in header
+ * order): an empty cell leaves the field out (its default
  * applies), lists are `;`-separated, maps are `key=value;key=value`, booleans
  * are true/false/yes/no/1/0. A cell that cannot be converted is reported and
  * left as text so validation reports the field too.
@@ -61,7 +62,7 @@ const FALSE = new Set(['false', 'no', 'n', '0']);
 export function csvRowToObject(
   header: readonly string[],
   cells: readonly string[],
-  fields: Map<string, FieldType>,
+  types: readonly (FieldType | undefined)[],
   where: { file: string; line: number },
   problems: Problem[],
 ): Record<string, unknown> {
@@ -70,8 +71,7 @@ export function csvRowToObject(
     const name = header[c]!;
     const raw = cells[c]!.trim();
     if (raw === '') continue;
-    const type = fields.get(name);
-    switch (type) {
+    switch (types[c]) {
       case 'number': {
         const v = Number(raw);
         if (!Number.isFinite(v) || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw)) {

@@ -4,7 +4,7 @@ import { HubguardError, RECORD_KINDS, type Problem, type RecordKind, type Record
 import type { Candidate, CandidateBatch, Importer, ImportContext, InputFile } from '../importer.js';
 import { decodeText } from '../text.js';
 import { readCsvFile } from '../csv-file.js';
-import { csvRowToObject, objectFields } from './coerce.js';
+import { csvRowToObject, objectFields, type FieldType } from './coerce.js';
 import { parseJsonLocated, parseYamlLocated, type Located } from '../structured.js';
 
 const EXTS = new Set(['.csv', '.json', '.yaml', '.yml']);
@@ -32,6 +32,7 @@ async function* chunked(kind: RecordKindName, items: Iterable<Candidate> | Async
 /** Batches of candidates from a workspace CSV file. */
 async function* csvBatches(file: string, kind: RecordKind, ctx: ImportContext): AsyncIterable<CandidateBatch> {
   let header: string[] | undefined;
+  let types: (FieldType | undefined)[] = [];
   const fields = objectFields(kind.schema);
   const problems: Problem[] = [];
   let items: Candidate[] = [];
@@ -40,13 +41,14 @@ async function* csvBatches(file: string, kind: RecordKind, ctx: ImportContext): 
       if (!header) {
         header = row.cells.map((h) => h.trim());
         if (!checkHeader(file, kind, header, row.line, fields, ctx)) return;
+        types = header.map((h) => fields.get(h));
         continue;
       }
       if (row.cells.length !== header.length) {
         throw new HubguardError('HG_ERR_CSV', `${row.cells.length} fields, the header has ${header.length}`, { file, line: row.line });
       }
       const where = { file, line: row.line };
-      const value = csvRowToObject(header, row.cells, fields, where, problems);
+      const value = csvRowToObject(header, row.cells, types, where, problems);
       for (const p of problems) ctx.problem(p.code, p.message, p.location);
       problems.length = 0;
       items.push({ value, location: where, locate: locateCell, header } as Candidate);
