@@ -9,7 +9,8 @@ import { IMPORTERS } from './registry.js';
 
 /** Where validated records go; the store implements it inside one transaction. */
 export interface ImportSink {
-  write(kind: RecordKindName, records: object[]): Promise<void>;
+  /** Writes validated records; `keys[i]` is the natural key of `records[i]`. */
+  write(kind: RecordKindName, records: object[], keys: string[]): Promise<void>;
   /**
    * Inserts records that do not exist yet; of those that do, updates only the
    * named fields (see CandidateBatch.merge).
@@ -247,6 +248,7 @@ export async function readPlan(
         const kind = recordKind(batch.kind);
         const keys = seen.get(kind.name)!;
         const valid: object[] = [];
+        const validKeys: string[] = [];
         for (const c of batch.items) {
           const parsed = kind.schema.safeParse(c.value);
           if (!parsed.success) {
@@ -273,11 +275,12 @@ export async function readPlan(
           }
           checkRefs(kind, rec, c, seen, pending);
           valid.push(rec);
+          validKeys.push(key);
         }
         records += batch.items.length;
         if (problems.length === 0 && valid.length) {
           if (batch.merge) await sink.merge(kind.name, valid, batch.merge, batch.newerBy);
-          else await sink.write(kind.name, valid);
+          else await sink.write(kind.name, valid, validKeys);
         }
         counts[kind.name] = (counts[kind.name] ?? 0) + valid.length;
       }

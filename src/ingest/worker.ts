@@ -43,12 +43,13 @@ const ask = <T>(msg: { type: 'existing' | 'lookup'; kind: RecordKindName; keys: 
     port.postMessage({ ...msg, id });
   });
 
-const serialize = (kind: RecordKindName, records: object[]) => {
+/** Adds records to the batch being built, as [tenant, key, JSON] (keys given by the run, else computed). */
+const serializeInto = (rows: SerializedRow[], kind: RecordKindName, records: object[], keys?: readonly string[]) => {
   const key = recordKind(kind).key;
-  return records.map((r) => {
-    const rec = r as Record<string, unknown>;
-    return [String(kind === 'organization' ? rec.id : rec.tenant), key(r as never), JSON.stringify(r)] as [string, string, string];
-  });
+  for (let i = 0; i < records.length; i++) {
+    const rec = records[i] as Record<string, unknown>;
+    rows.push([String(kind === 'organization' ? rec.id : rec.tenant), keys?.[i] ?? key(rec as never), JSON.stringify(rec)]);
+  }
 };
 
 /** Rows per message: a thousand rows per database round trip, while short-lived enough not to burden the collector. */
@@ -64,10 +65,10 @@ const flush = async () => {
   port.postMessage({ type: 'rows', kind, rows, merge, newerBy } satisfies FromWorker);
 };
 
-const send = async (kind: RecordKindName, records: object[], merge?: readonly string[], newerBy?: string) => {
+const send = async (kind: RecordKindName, records: object[], keys?: readonly string[], merge?: readonly string[], newerBy?: string) => {
   if (pending && (pending.kind !== kind || pending.merge !== merge || pending.newerBy !== newerBy)) await flush();
   pending ??= { kind, merge, newerBy, rows: [] };
-  for (const row of serialize(kind, records)) pending.rows.push(row);
+  serializeInto(pending.rows, kind, records, keys);
   if (pending.rows.length >= SEND_ROWS) await flush();
 };
 
@@ -90,8 +91,8 @@ try {
   const result = await readPlan(
     { files, skipped: [], problems: [] },
     {
-      write: (kind, records) => send(kind, records),
-      merge: (kind, records, fields, newerBy) => send(kind, records, fields, newerBy),
+      write: (kind, records, keys) => send(kind, records, keys),
+      merge: (kind, records, fields, newerBy) => send(kind, records, undefined, fields, newerBy),
       existing: async (kind, keys) => new Map(await ask<[string, string][]>({ type: 'existing', kind, keys })),
     },
     opts,
