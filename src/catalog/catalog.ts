@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import {
   AREAS,
@@ -11,7 +9,7 @@ import {
   type Severity,
 } from '../core/index.js';
 import { CatalogSchema, type Evidence } from './schema.js';
-import { parseYamlWith } from './yaml-source.js';
+import { parseYamlWith, shippedCatalog } from './yaml-source.js';
 
 export { EVIDENCE, Evidence } from './schema.js';
 
@@ -90,23 +88,10 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-const CATALOG_URL = new URL('./controls.yaml', import.meta.url);
-let loaded: { catalog: Catalog; byId: ReadonlyMap<string, Control> } | undefined;
-
-function load() {
-  if (!loaded) {
-    const file = fileURLToPath(CATALOG_URL);
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      throw new HubguardError('HG_ERR_CATALOG', `cannot read: ${(e as Error).message}`, { file }, { cause: e });
-    }
-    const catalog = parseCatalog(text, file);
-    loaded = { catalog, byId: new Map(catalog.controls.map((c) => [c.id, c])) };
-  }
-  return loaded;
-}
+const load = shippedCatalog(new URL('./controls.yaml', import.meta.url), (text, file) => {
+  const catalog = parseCatalog(text, file);
+  return { catalog, byId: new Map(catalog.controls.map((c) => [c.id, c])) as ReadonlyMap<string, Control> };
+});
 
 /**
  * The shipped catalog (controls.yaml next to this module), parsed on first use and

@@ -1,8 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { HubguardError } from '../core/index.js';
-import { parseYamlWith } from './yaml-source.js';
+import { parseYamlWith, shippedCatalog } from './yaml-source.js';
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'not a real date');
 
@@ -89,20 +86,5 @@ export function parseLifecycle(text: string, file: string): LifecycleCatalog {
   });
 }
 
-const URL_ = new URL('./lifecycle.yaml', import.meta.url);
-let cached: LifecycleCatalog | undefined;
-
 /** The shipped product lifecycle catalog (lifecycle.yaml next to this module), parsed once. */
-export function lifecycleCatalog(): LifecycleCatalog {
-  if (!cached) {
-    const file = fileURLToPath(URL_);
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      throw new HubguardError('HG_ERR_CATALOG', `cannot read: ${(e as Error).message}`, { file }, { cause: e });
-    }
-    cached = parseLifecycle(text, file);
-  }
-  return cached;
-}
+export const lifecycleCatalog: () => LifecycleCatalog = shippedCatalog(new URL('./lifecycle.yaml', import.meta.url), parseLifecycle);

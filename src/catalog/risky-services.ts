@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { HubguardError, Severity } from '../core/index.js';
-import { parseYamlWith } from './yaml-source.js';
+import { Severity } from '../core/index.js';
+import { parseYamlWith, shippedCatalog } from './yaml-source.js';
 
 /** What kind of exposure an entry is; it decides the control a finding names. */
 export const RiskyCategory = z.enum(['risky-service', 'management-interface', 'msp-tool-console']);
@@ -119,20 +117,5 @@ export function parseRiskyServices(text: string, file: string): RiskyCatalog {
   });
 }
 
-const URL_ = new URL('./risky-services.yaml', import.meta.url);
-let cached: RiskyCatalog | undefined;
-
 /** The shipped risky-service catalog (risky-services.yaml next to this module), parsed once. */
-export function riskyServices(): RiskyCatalog {
-  if (!cached) {
-    const file = fileURLToPath(URL_);
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      throw new HubguardError('HG_ERR_CATALOG', `cannot read: ${(e as Error).message}`, { file }, { cause: e });
-    }
-    cached = parseRiskyServices(text, file);
-  }
-  return cached;
-}
+export const riskyServices: () => RiskyCatalog = shippedCatalog(new URL('./risky-services.yaml', import.meta.url), parseRiskyServices);

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { LineCounter, isMap, isNode, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { formatLocation, HubguardError, type ErrorCode, type Location } from '../core/index.js';
@@ -40,6 +42,27 @@ export function readYaml(text: string, file: string, code: ErrorCode): YamlSourc
       const pos = lineCounter.linePos(offsetOf(doc, path));
       return { line: pos.line, column: pos.col };
     },
+  };
+}
+
+/**
+ * A catalog file shipped next to its module (`url`), read and parsed on first
+ * use and kept: an unreadable file is HG_ERR_CATALOG naming it.
+ */
+export function shippedCatalog<T>(url: URL, parse: (text: string, file: string) => T): () => T {
+  let cached: { value: T } | undefined;
+  return () => {
+    if (!cached) {
+      const file = fileURLToPath(url);
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (e) {
+        throw new HubguardError('HG_ERR_CATALOG', `cannot read: ${(e as Error).message}`, { file }, { cause: e });
+      }
+      cached = { value: parse(text, file) };
+    }
+    return cached.value;
   };
 }
 
