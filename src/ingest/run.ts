@@ -221,7 +221,8 @@ export async function readPlan(
   const bytesTotal = plan.reduce((s, p) => s + p.file.size, 0);
   let bytesBefore = 0;
   let records = 0;
-  const counts: ImportResult['counts'] = {};
+  /** Kinds this run imported records of; each counts its distinct keys (a record merged twice is one record). */
+  const counted = new Set<RecordKindName>();
   // Natural key → ordinal of its first definition, per kind. Ordinals stay small
   // integers (no boxed numbers in a map of a million keys); lines and files are
   // looked up from them only to report a duplicate.
@@ -282,7 +283,7 @@ export async function readPlan(
           if (batch.merge) await sink.merge(kind.name, valid, batch.merge, batch.newerBy);
           else await sink.write(kind.name, valid, validKeys);
         }
-        counts[kind.name] = (counts[kind.name] ?? 0) + valid.length;
+        if (valid.length) counted.add(kind.name);
       }
     } catch (e) {
       if (e instanceof HubguardError && e.userFault) report(e.code, e.text, e.location ?? { file: file.path });
@@ -301,6 +302,8 @@ export async function readPlan(
     problems.sort((a, b) => rank(a) - rank(b) || (a.location.line ?? 0) - (b.location.line ?? 0) || (a.location.column ?? 1e9) - (b.location.column ?? 1e9));
     throw new ValidationFailed(problems);
   }
+  const counts: ImportResult['counts'] = {};
+  for (const k of counted) counts[k] = seen.get(k)!.size;
   return { counts, files: plan.map((p) => ({ path: p.file.path, importer: p.importer.name })), skipped, warnings, warningCount };
 }
 
