@@ -27,7 +27,7 @@ export interface RowSink {
 /**
  * Readers for a large import: HUBGUARD_IMPORT_READERS, else one per core beyond
  * the two that the writer and one reader use (at most three). A second reader
- * costs about 250 MB on the 5,000-customer demo and gains only where a core is
+ * costs about 240 MB on the 5,000-customer demo and gains only where a core is
  * free for it (see docs/performance.md).
  */
 function readerCount(): number {
