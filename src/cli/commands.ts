@@ -22,4 +22,5 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'exposure', summary: 'Internet-facing risky services and management interfaces from imported scans (nmap, masscan, Shodan)', load: async () => (await import('./exposure.js')).exposureCommand },
   { name: 'feeds', summary: 'Vulnerability feeds (KEV, EPSS, NVD, CVE 5): import offline, show dates and staleness, update when online', load: async () => (await import('./feeds.js')).feedsCommand },
   { name: 'vulns', summary: 'Known-exploited and likely-exploited vulnerabilities per asset, prioritized with due dates (KEV, EPSS, hub position)', load: async () => (await import('./vulns.js')).vulnsCommand },
+  { name: 'db', summary: 'Database schema: status (applied and pending migrations), migrate up, or down before running an older release', load: async () => (await import('./db-command.js')).dbCommand },
 ];

@@ -33,19 +33,30 @@ const SQLITE_CACHE_KIB = 128 * 1024;
 /** How long SQLite waits for another process's lock before failing with SQLITE_BUSY. */
 const SQLITE_BUSY_TIMEOUT_MS = 5_000;
 
+/** Options of openDatabase. */
+export interface OpenOptions {
+  /**
+   * Apply pending migrations on open (the default). `false` opens the schema as
+   * it is, for `hubguard db`, which reports and changes the schema itself.
+   */
+  migrate?: boolean;
+}
+
 /**
  * Opens (and migrates) the database named by `url`: nothing, `sqlite:<path>`,
  * `:memory:` or a file path open the embedded SQLite database (default
  * `./data/hubguard.db`, folder created); `postgres://...` opens a pool on a
- * PostgreSQL server. Migrations run on every open and are idempotent.
+ * PostgreSQL server. Migrations run on every open and are idempotent, unless
+ * `options.migrate` is false.
  *
  * @throws HubguardError HG_ERR_CONFIG for an unsupported URL, HG_ERR_DB when the
  *   database cannot be opened, reached or migrated (the message names the file
  *   or host, never the password).
  */
-export async function openDatabase(url?: string): Promise<Database> {
+export async function openDatabase(url?: string, options: OpenOptions = {}): Promise<Database> {
   const target = parseDatabaseUrl(url);
   const database = target.dialect === 'sqlite' ? openSqlite(target.path) : await openPostgres(target.url, target.where);
+  if (options.migrate === false) return database;
   try {
     await migrateToLatest(database.db as Kysely<unknown>, database.dialect);
   } catch (e) {

@@ -1,6 +1,7 @@
 import { describe } from 'vitest';
 import type { Database } from './db.js';
 import { alertsAuditContract } from './test-support/alerts-audit.contract.js';
+import { bulkWritesContract } from './test-support/bulk-writes.contract.js';
 import { findingsContract } from './test-support/findings.contract.js';
 import { useHarness } from './test-support/harness.js';
 import { recordsContract } from './test-support/records.contract.js';
@@ -17,6 +18,7 @@ export function runRepositoryContract(label: string, open: () => Promise<Databas
   describe(`Repository contract on ${label}`, () => {
     const h = useHarness(open);
     recordsContract(h);
+    bulkWritesContract(h);
     tenancyContract(h);
     transactionContract(h);
     findingsContract(h);

@@ -1,5 +1,30 @@
 import type { Kysely, Migration } from 'kysely';
-import { KIND_TABLES, type Dialect } from '../schema.js';
+import type { Dialect } from '../schema.js';
+
+/**
+ * The record tables of the first schema. Frozen here rather than read from
+ * KIND_TABLES: a kind added later gets its own migration (0003 creates
+ * `suppressions`), so that each migration creates and drops the same tables
+ * whatever kinds the model has today.
+ */
+const RECORD_TABLES = [
+  'organizations',
+  'identities',
+  'groups',
+  'memberships',
+  'roles',
+  'grants',
+  'assets',
+  'services',
+  'backups',
+  'log_sources',
+  'agreements',
+  'ir_plans',
+  'exercises',
+] as const;
+
+/** The other tables of the first schema, in the order `up` creates them. */
+const OTHER_TABLES = ['findings', 'alerts', 'audit_log', 'import_runs'] as const;
 
 /**
  * The first schema: one table per record kind, findings, alerts, the audit log
@@ -9,7 +34,7 @@ import { KIND_TABLES, type Dialect } from '../schema.js';
 export function initialMigration(dialect: Dialect): Migration {
   return {
     async up(db: Kysely<unknown>): Promise<void> {
-      for (const table of Object.values(KIND_TABLES)) {
+      for (const table of RECORD_TABLES) {
         await db.schema
           .createTable(table)
           .ifNotExists()
@@ -100,6 +125,15 @@ export function initialMigration(dialect: Dialect): Migration {
         .addColumn('counts', 'text', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('import_runs_started_idx').ifNotExists().on('import_runs').column('started_at').execute();
+    },
+    /**
+     * Drops every table of the first schema, last created first (there are no
+     * foreign keys; indexes go with their tables). This removes all of
+     * Hubguard's workspace data, findings, alerts, import runs and the audit log
+     * itself: nothing of it comes back by migrating up again.
+     */
+    async down(db: Kysely<unknown>): Promise<void> {
+      for (const table of [...RECORD_TABLES, ...OTHER_TABLES].reverse()) await db.schema.dropTable(table).ifExists().execute();
     },
   };
 }

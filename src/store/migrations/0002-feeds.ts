@@ -9,6 +9,8 @@ import type { Dialect } from '../schema.js';
  * Per-tenant results (findings) reference CVE ids and stay tenant-scoped.
  * Every statement is `if not exists`, as in 0001.
  */
+const FEED_TABLES = ['feeds', 'feed_kev', 'feed_epss', 'feed_nvd', 'feed_cve5'] as const;
+
 export function feedsMigration(dialect: Dialect): Migration {
   const float = dialect === 'postgres' ? 'double precision' : 'real';
   return {
@@ -66,6 +68,15 @@ export function feedsMigration(dialect: Dialect): Migration {
         .addColumn('exploitation', 'text')
         .addColumn('data', 'text', (c) => c.notNull())
         .execute();
+    },
+    /**
+     * Drops what `up` created, the index first, then the tables last created
+     * first (there are no foreign keys). The feed data is lost: the bundled KEV snapshot and NVD excerpt load again on
+     * first use, anything else needs `hubguard feeds import` or `feeds update`.
+     */
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.dropIndex('feed_kev_product_idx').ifExists().execute();
+      for (const table of [...FEED_TABLES].reverse()) await db.schema.dropTable(table).ifExists().execute();
     },
   };
 }

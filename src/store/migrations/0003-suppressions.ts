@@ -15,5 +15,14 @@ export function suppressionsMigration(): Migration {
         .execute();
       await db.schema.createIndex('suppressions_id_idx').ifNotExists().on('suppressions').column('id').execute();
     },
+    /**
+     * Drops the table with its index. The suppression records (accepted risks) are
+     * lost and cannot be restored by migrating up again: import them again. The
+     * findings they covered stay `suppressed` until their engine runs again.
+     */
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.dropIndex('suppressions_id_idx').ifExists().execute();
+      await db.schema.dropTable('suppressions').ifExists().execute();
+    },
   };
 }
