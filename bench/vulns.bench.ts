@@ -4,22 +4,12 @@
 // Target (issue: vulnerabilities): match and fan out in < 10 s with peak RSS < 1 GB.
 import { buildMatchIndex, matchProducts, type IndexCriterion } from '../src/engines/vulns/index.js';
 import type { InstalledProduct } from '../src/engines/vulns/cpe.js';
+import { rng } from './detect-gen.js';
 
 const CRITERIA = Number(process.env.BENCH_CRITERIA ?? 250_000);
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const CUSTOMERS = 5_000;
 
-/** A small deterministic PRNG (mulberry32), so every run matches the same data. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const r = rng(42);
 const int = (n: number) => Math.floor(r() * n);
 
