@@ -62,8 +62,9 @@ export function printImportSummary(r: ImportResult & { seconds: number }, ctx: C
   for (const s of r.skipped) println(ctx.stderr, `skipped ${s.path}: ${s.reason}`);
   for (const w of r.warnings) println(ctx.stderr, `${formatLocation(w.location)}: warning: ${w.message}`);
   if (r.warningCount > r.warnings.length) println(ctx.stderr, `(${r.warningCount - r.warnings.length} more warnings)`);
-  const rate = r.seconds > 0 ? Math.round(total / r.seconds).toLocaleString('en-US') : '-';
-  println(ctx.stderr, `imported ${total.toLocaleString('en-US')} records from ${r.files.length} file(s) in ${r.seconds.toFixed(1)} s (${rate} records/s)`);
+  // A rate says something only for an import that took a while.
+  const rate = r.seconds >= 1 ? ` (${Math.round(total / r.seconds).toLocaleString('en-US')} records/s)` : '';
+  println(ctx.stderr, `imported ${total.toLocaleString('en-US')} records from ${r.files.length} file(s) in ${r.seconds.toFixed(1)} s${rate}`);
 }
 
 export const importCommand: Command = {
