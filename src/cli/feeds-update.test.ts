@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -51,7 +51,11 @@ describe('hubguard feeds update: NVD by last-modified date (local server)', () =
       clock: () => t,
       sleep: async (ms) => void (t += ms),
       backoffMs: 1,
+      spoolDir: join(ctx.cwd, 'spool'),
     };
+    mkdirSync(deps.spoolDir!);
+    /** Spool files left behind: none, after a success as after a failure. */
+    const spooled = () => readdirSync(deps.spoolDir!);
     const db = join(ctx.cwd, 'hg.db');
     const run = async (...args: string[]) => {
       out.stdout = '';
@@ -61,7 +65,7 @@ describe('hubguard feeds update: NVD by last-modified date (local server)', () =
         .catch((e: unknown) => reportError(e, ctx));
       return { code, out: out.stdout, err: out.stderr };
     };
-    return { s, ctx, out, db, run };
+    return { s, ctx, out, db, run, spooled };
   }
 
   /** What the store holds of NVD: records with their description, and the remembered sync. */
@@ -81,9 +85,10 @@ describe('hubguard feeds update: NVD by last-modified date (local server)', () =
 
   it('first run reads the KEV CVEs; the next run only what changed since the remembered sync', async () => {
     const data = cves(12);
-    const { s, ctx, out, db, run } = await setup(data);
+    const { s, ctx, out, db, run, spooled } = await setup(data);
     const first = await run('--json');
     expect(first.code).toBe(0);
+    expect(spooled()).toEqual([]);
     expect(s.requests.map((r) => r.search)).toEqual(['?hasKev&resultsPerPage=2000&startIndex=0']);
     expect(first.err).toContain(`nvd: fetched all 8 records of the CVEs in KEV (1 request); the next update starts from ${nvdNow()}Z`);
     const state = await nvdState(db);
@@ -130,7 +135,7 @@ describe('hubguard feeds update: NVD by last-modified date (local server)', () =
   it('a 503 on page 3 leaves the store unchanged and the sync time unmoved', async () => {
     const data = cves(3000);
     let failing = false;
-    const { s, db, run } = await setup(data, (req) => (failing && req.query.get('startIndex') === '4000' ? { status: 503, body: 'busy' } : undefined));
+    const { s, db, run, spooled } = await setup(data, (req) => (failing && req.query.get('startIndex') === '4000' ? { status: 503, body: 'busy' } : undefined));
     expect((await run('--nvd-scope', 'all')).code).toBe(0);
     const before = await nvdState(db);
     expect(before.cves).toHaveLength(3000);
@@ -148,6 +153,30 @@ describe('hubguard feeds update: NVD by last-modified date (local server)', () =
     expect(r.err).toContain('[HG_ERR_NETWORK]');
     expect(s.requests.map((q) => q.query.get('startIndex'))).toEqual(['0', '2000', '4000', '4000', '4000', '4000']);
     expect(await nvdState(db)).toEqual(before);
+    expect(spooled()).toEqual([]);
+  });
+
+  it('writes a multi-page update in batches, keeps the newer version of a CVE met twice, and removes its spool', async () => {
+    const data = cves(4500);
+    const twice = data[10]!;
+    // The same CVE again on page 2, changed since: the newer version wins over the one on page 1.
+    data.splice(3000, 0, { ...twice, lastModified: nvdStamp(new Date(now.getTime() - 60_000)) });
+    // ... and an older copy of another on page 3: the newer one on page 1 stays.
+    const kept = data[20]!;
+    data.splice(4200, 0, { ...kept, lastModified: '2020-01-01T00:00:00.000' });
+    const { s, db, run, spooled } = await setup(data);
+    const r = await run('--nvd-scope', 'all', '--json');
+    expect(r.code, r.err).toBe(0);
+    expect(s.requests.map((q) => q.query.get('startIndex'))).toEqual(['0', '2000', '4000']);
+    expect(r.err).toContain('nvd: fetched all 4,500 records of every CVE (3 requests)');
+    expect((JSON.parse(r.out) as { imported: { name: string; imported: number; count: number }[] }).imported).toMatchObject([{ name: 'nvd', imported: 4500, count: 4500 }]);
+    const state = await nvdState(db);
+    expect(state.cves).toHaveLength(4500);
+    const modified = new Map(state.cves);
+    expect(modified.get(twice.id)).toBe(nvdStamp(new Date(now.getTime() - 60_000)));
+    expect(modified.get(kept.id)).toBe(kept.lastModified);
+    expect(state.sync).toMatchObject({ scope: 'all', mode: 'full' });
+    expect(spooled()).toEqual([]);
   });
 
   it('--nvd-full, --nvd-since and --nvd-scope choose what is fetched', async () => {

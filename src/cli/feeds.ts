@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { allTenants, HubguardError } from '../core/index.js';
+import { allTenants, HubguardError, type Scope } from '../core/index.js';
 import { BUNDLED_KEV_FILE, BUNDLED_NVD_CVES, BUNDLED_NVD_FILE, bundledKevPath, bundledNvdPath } from '../ingest/feeds/bundled.js';
 import {
   DEFAULT_DOWNLOAD_TIMEOUT_MS,
@@ -16,6 +16,7 @@ import {
   type NvdUpdate,
   type ParsedFeed,
 } from '../ingest/feeds/index.js';
+import { SPOOL_BATCH } from '../ingest/feeds/nvd-spool.js';
 import { nvdSyncFrom, type FeedImportResult, type FeedStatus } from '../store/feeds.js';
 import type { Repository } from '../store/repository.js';
 import { DB_OPTION, intOption, parseCommandArgs } from './args.js';
@@ -45,6 +46,8 @@ export interface FeedsDeps {
   clock?: () => number;
   /** First pause between two tries of an NVD request, in ms (doubled each time). */
   backoffMs?: number;
+  /** Where an NVD update spools its records until they are stored (the system's temporary directory by default). */
+  spoolDir?: string;
 }
 
 /** The environment variable holding the NVD API key (`NVD_API_KEY` is read too). */
@@ -68,12 +71,33 @@ export function ageDays(date: string, now: Date): number {
   return Number.isNaN(t) ? Number.NaN : Math.max(0, Math.floor((now.getTime() - t) / DAY_MS));
 }
 
-/** Parses every file first (nothing is written if one is bad), then stores them all in one transaction. */
-export async function importFeeds(repo: Repository, feeds: ParsedFeed[], ctx: CliContext, action = 'feeds.import'): Promise<FeedImportResult[]> {
+/**
+ * Stores the records of an NVD update, read back from its spool SPOOL_BATCH at
+ * a time, inside the caller's transaction: each batch is upserted by CVE id,
+ * and the last one leaves the feed's date, count and sync. Memory holds one
+ * batch, whatever the size of the update.
+ */
+async function importNvdUpdate(tx: Repository, scope: Scope, u: NvdUpdate): Promise<FeedImportResult> {
+  let result: FeedImportResult | undefined;
+  let imported = 0;
+  for await (const cves of u.spool.batches(SPOOL_BATCH)) {
+    result = await tx.importFeed(scope, { ...u.info, cves });
+    imported += cves.length;
+  }
+  // No record fetched: the feed's row still takes the new sync point.
+  result ??= await tx.importFeed(scope, { ...u.info, cves: [] });
+  return { ...result, imported };
+}
+
+/**
+ * Stores parsed files and NVD updates, all in one transaction (nothing is
+ * written if one fails). Files are parsed before: one bad file and none is stored.
+ */
+export async function importFeeds(repo: Repository, feeds: readonly (ParsedFeed | NvdUpdate)[], ctx: CliContext, action = 'feeds.import'): Promise<FeedImportResult[]> {
   const scope = allTenants(cliActor(ctx));
   return repo.transaction(async (tx) => {
     const results: FeedImportResult[] = [];
-    for (const f of feeds) results.push(await tx.importFeed(scope, f));
+    for (const f of feeds) results.push('spool' in f ? await importNvdUpdate(tx, scope, f) : await tx.importFeed(scope, f));
     await tx.appendAudit({
       at: new Date().toISOString(),
       actor: scope.actor,
@@ -176,7 +200,8 @@ function nvdProgressLine(ctx: CliContext): { update: (p: NvdProgress) => void; d
 /**
  * Brings the NVD records up to date. Without a choice: records modified since
  * the remembered sync when it covered the same scope, else every record of the
- * scope (the CVEs in KEV on a first run). Returns the records to store.
+ * scope (the CVEs in KEV on a first run). Returns the update, its records in
+ * a spool the caller stores and removes.
  */
 export async function fetchNvd(stored: FeedStatus[], ctx: CliContext, deps: FeedsDeps, choice: NvdUpdateChoice, timeoutMs: number, now: Date): Promise<NvdUpdate> {
   const previous = nvdSyncFrom(stored);
@@ -196,6 +221,7 @@ export async function fetchNvd(stored: FeedStatus[], ctx: CliContext, deps: Feed
       sleep: deps.sleep,
       clock: deps.clock,
       backoffMs: deps.backoffMs,
+      spoolDir: deps.spoolDir,
       onProgress: progress.update,
     });
   } finally {
@@ -205,15 +231,18 @@ export async function fetchNvd(stored: FeedStatus[], ctx: CliContext, deps: Feed
 
 /** What `feeds update` did to NVD, in one line. */
 function describeNvd(u: NvdUpdate): string {
-  const { sync } = u.feed;
-  const n = u.feed.cves.length.toLocaleString('en-US');
+  const { sync } = u.info;
+  const n = u.spool.size.toLocaleString('en-US');
   const what = sync.scope === 'kev' ? 'of the CVEs in KEV' : 'of every CVE';
   const how = sync.mode === 'full' ? `all ${n} records ${what}` : `${n} records ${what} modified since ${sync.since}`;
   const key = u.requests === 1 ? 'request' : 'requests';
   return `nvd: fetched ${how} (${u.requests} ${key}); the next update starts from ${sync.through}`;
 }
 
-/** Downloads the chosen feeds; any failure stops before anything is written (one transaction at the end). */
+/**
+ * Downloads the chosen feeds; any failure stops before anything is written
+ * (one transaction at the end). The NVD spool is removed whatever happens.
+ */
 export async function updateFeeds(
   repo: Repository,
   ctx: CliContext,
@@ -221,22 +250,26 @@ export async function updateFeeds(
   opts: { only: FeedName[]; timeoutMs: number; nvd?: NvdUpdateChoice },
 ): Promise<FeedImportResult[]> {
   const urls = feedUrls(ctx.env);
-  const feeds: ParsedFeed[] = [];
-  for (const name of opts.only) {
-    if (name === 'nvd') {
-      const stored = await repo.listFeeds(allTenants(cliActor(ctx)));
-      const u = await fetchNvd(stored, ctx, deps, opts.nvd ?? {}, opts.timeoutMs, deps.now ? deps.now() : new Date());
-      println(ctx.stderr, describeNvd(u));
-      feeds.push(u.feed);
-      continue;
+  const feeds: (ParsedFeed | NvdUpdate)[] = [];
+  try {
+    for (const name of opts.only) {
+      if (name === 'nvd') {
+        const stored = await repo.listFeeds(allTenants(cliActor(ctx)));
+        const u = await fetchNvd(stored, ctx, deps, opts.nvd ?? {}, opts.timeoutMs, deps.now ? deps.now() : new Date());
+        feeds.push(u);
+        println(ctx.stderr, describeNvd(u));
+        continue;
+      }
+      if (name !== 'kev' && name !== 'epss') throw new HubguardError('HG_ERR_USAGE', `feeds update knows kev, epss and nvd, not "${name}"`);
+      const url = urls[name];
+      const feed = parseFeedBytes(await download(url, { fetch: deps.fetch, timeoutMs: opts.timeoutMs }), url);
+      if (feed.name !== name) throw new HubguardError('HG_ERR_UNRECOGNIZED_FILE', `${url} did not answer with the ${name} feed`);
+      feeds.push(feed);
     }
-    if (name !== 'kev' && name !== 'epss') throw new HubguardError('HG_ERR_USAGE', `feeds update knows kev, epss and nvd, not "${name}"`);
-    const url = urls[name];
-    const feed = parseFeedBytes(await download(url, { fetch: deps.fetch, timeoutMs: opts.timeoutMs }), url);
-    if (feed.name !== name) throw new HubguardError('HG_ERR_UNRECOGNIZED_FILE', `${url} did not answer with the ${name} feed`);
-    feeds.push(feed);
+    return await importFeeds(repo, feeds, ctx, 'feeds.update');
+  } finally {
+    for (const f of feeds) if ('spool' in f) await f.spool.remove();
   }
-  return importFeeds(repo, feeds, ctx, 'feeds.update');
 }
 
 /** Reads the NVD options of `feeds update`; a bad value is HG_ERR_USAGE. */

@@ -86,6 +86,31 @@ function feedStoreContract(label: string, open: () => Promise<Database>): void {
       expect((await repo.listFeeds(ALL)).find((f) => f.name === 'nvd')!.count).toBe(3);
     });
 
+    it('writes an NVD update as batches in one transaction: they add up, and a failure undoes them all', async () => {
+      const page = feed('nvd-page.json');
+      if (page.name !== 'nvd') throw new Error('fixture');
+      const sync = { scope: 'all', mode: 'full', through: '2025-12-31T23:00:00.000Z', at: '2026-01-01T00:00:00.000Z' } as const;
+      const update = { ...page, totalResults: page.cves.length, sync };
+      const batches = [page.cves.slice(0, 2), page.cves.slice(2)];
+      await expect(
+        repo.transaction(async (tx) => {
+          for (const cves of batches) await tx.importFeed(ALL, { ...update, cves }, NOW);
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect(await repo.listFeeds(ALL)).toEqual([]);
+      expect((await repo.nvdCves(ALL, page.cves.map((c) => c.id))).size).toBe(0);
+
+      const last = await repo.transaction(async (tx) => {
+        let r;
+        for (const cves of batches) r = await tx.importFeed(ALL, { ...update, cves }, NOW);
+        return r!;
+      });
+      expect(last).toMatchObject({ count: 3, imported: 1, meta: { startIndex: 0, totalResults: 3, sync } });
+      expect(last.meta).not.toHaveProperty('page');
+      expect(nvdSyncFrom(await repo.listFeeds(ALL))).toEqual(sync);
+    });
+
     it('is all or nothing inside a transaction', async () => {
       await repo.importFeed(ALL, feed('kev-excerpt.json'), NOW);
       await expect(

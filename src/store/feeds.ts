@@ -96,12 +96,15 @@ function rowsOf(feed: ParsedFeed): Record<string, unknown>[] {
  * The `feeds.meta` of a feed. For NVD, `sync` records what the last
  * `feeds update` covered (see NvdSync); a file without one (an imported page)
  * keeps the one stored, since adding records never makes the store less complete.
+ * `page` is the number of records of an imported file; an update has none: it
+ * is written in batches, and `totalResults` is the number of CVEs it fetched.
  */
 function metaOf(feed: ParsedFeed, stored: Record<string, unknown> | undefined): Record<string, unknown> {
   if (feed.name === 'epss') return { modelVersion: feed.modelVersion };
   if (feed.name === 'nvd') {
     const sync = feed.sync ?? nvdSyncOf(stored);
-    return { startIndex: feed.startIndex, totalResults: feed.totalResults, page: feed.cves.length, ...(sync ? { sync } : {}) };
+    const page = feed.sync ? {} : { page: feed.cves.length };
+    return { startIndex: feed.startIndex, totalResults: feed.totalResults, ...page, ...(sync ? { sync } : {}) };
   }
   return {};
 }
@@ -116,6 +119,9 @@ async function storedMeta(db: Kysely<FeedTables>, name: FeedName): Promise<Recor
  * See Repository.importFeed. KEV and EPSS files are the whole feed: their
  * table is emptied and refilled. NVD pages and CVE 5 records are partial: they
  * are upserted by CVE id. All of it runs in one transaction (or savepoint).
+ * So a large NVD update is written as batches of records (each an NvdFeed with
+ * the update's `sync`) in one repository transaction: they add up, the last
+ * one leaves the feed's row, and a failure rolls all of them back.
  */
 export async function importFeed(ctx: StoreContext, scope: Scope, feed: ParsedFeed, now: string | Date): Promise<FeedImportResult> {
   needAll(scope, 'importing a feed');

@@ -1,6 +1,10 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { rejectedHubguardError } from '../../core/test-support.js';
-import { afterEach, describe, expect, it } from 'vitest';
-import { fetchNvdUpdate, lastModRanges, nvdDate, nvdPageUrl, RateLimiter, type NvdProgress, type NvdUpdateOptions } from './index.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fetchNvdUpdate, lastModRanges, nvdDate, nvdPageUrl, RateLimiter, type NvdCve, type NvdProgress, type NvdUpdate, type NvdUpdateOptions } from './index.js';
+import { NvdSpool } from './nvd-spool.js';
 import { fakeNvd, nvdItem, nvdPage, nvdStamp, startServer, type Answer, type FakeCve, type SeenRequest, type TestServer } from './test-support.js';
 
 const DAY = 86_400_000;
@@ -20,10 +24,30 @@ function cves(n: number, last = UNTIL.getTime() - DAY): FakeCve[] {
 }
 
 let server: TestServer | undefined;
+/** The spool directory of the test: empty again once every update has been read or failed. */
+let spoolDir: string;
+beforeEach(() => {
+  spoolDir = mkdtempSync(join(tmpdir(), 'hg-nvd-spool-'));
+});
 afterEach(async () => {
   await server?.close();
   server = undefined;
+  const left = readdirSync(spoolDir);
+  rmSync(spoolDir, { recursive: true, force: true });
+  expect(left).toEqual([]); // every spool removed, after a success as after a failure
+
 });
+
+/** The records of an update, read back from its spool, which is then removed. */
+async function records(u: NvdUpdate, batch?: number): Promise<NvdCve[]> {
+  const out: NvdCve[] = [];
+  try {
+    for await (const cves of u.spool.batches(batch)) out.push(...cves);
+  } finally {
+    await u.spool.remove();
+  }
+  return out;
+}
 
 async function serve(handler: (req: SeenRequest) => Answer): Promise<TestServer> {
   server = await startServer(handler);
@@ -35,7 +59,7 @@ const caught = rejectedHubguardError;
 /** Options against the local server, fast. */
 const opts = (s: TestServer, more: Partial<NvdUpdateOptions> = {}): NvdUpdateOptions => {
   const time = fakeTime();
-  return { fetch: (u, i) => fetch(u, i), baseUrl: `${s.url}/rest/json/cves/2.0`, scope: 'kev', until: UNTIL, sleep: time.sleep, clock: time.clock, backoffMs: 1, ...more };
+  return { fetch: (u, i) => fetch(u, i), baseUrl: `${s.url}/rest/json/cves/2.0`, scope: 'kev', until: UNTIL, sleep: time.sleep, clock: time.clock, backoffMs: 1, spoolDir, ...more };
 };
 
 describe('NVD dates, ranges and URLs', () => {
@@ -79,14 +103,14 @@ describe('NVD rate limit', () => {
   it('paces an update by the key: 5 per 30 s without, 50 with (sent in the apiKey header)', async () => {
     const s = await serve(fakeNvd(() => cves(12), () => NVD_NOW));
     const without = fakeTime();
-    await fetchNvdUpdate({ ...opts(s), resultsPerPage: 1, sleep: without.sleep, clock: without.clock });
+    await records(await fetchNvdUpdate({ ...opts(s), resultsPerPage: 1, sleep: without.sleep, clock: without.clock }));
     expect(s.requests).toHaveLength(8); // 8 KEV CVEs, one per page
     expect(without.sleeps).toEqual([30_000]);
     expect(s.requests.every((r) => r.headers.apikey === undefined)).toBe(true);
 
     s.requests.length = 0;
     const withKey = fakeTime();
-    await fetchNvdUpdate({ ...opts(s), resultsPerPage: 1, apiKey: 'sekrit-key', sleep: withKey.sleep, clock: withKey.clock });
+    await records(await fetchNvdUpdate({ ...opts(s), resultsPerPage: 1, apiKey: 'sekrit-key', sleep: withKey.sleep, clock: withKey.clock }));
     expect(withKey.sleeps).toEqual([]);
     expect(s.requests.map((r) => r.headers.apikey)).toEqual(Array(8).fill('sekrit-key'));
     expect(s.requests.some((r) => r.search.includes('sekrit'))).toBe(false);
@@ -103,21 +127,23 @@ describe('NVD update', () => {
       '?hasKev&resultsPerPage=3&startIndex=3',
       '?hasKev&resultsPerPage=3&startIndex=6',
     ]);
-    expect(u.feed.cves).toHaveLength(8);
-    expect(u.feed.cves.every((c) => c.configurations.length > 0)).toBe(true);
+    const got = await records(u);
+    expect(got).toHaveLength(8);
+    expect(got.every((c) => c.configurations.length > 0)).toBe(true);
     expect(progress.map((p) => [p.page, p.pages, p.cves])).toEqual([
       [1, 3, 3],
       [2, 3, 6],
       [3, 3, 8],
     ]);
-    expect(u.feed.sync).toEqual({ scope: 'kev', mode: 'full', through: `${NVD_NOW}Z`, at: UNTIL.toISOString() });
-    expect(u.feed.source).toBe(`${s.url}/rest/json/cves/2.0`);
+    expect(u.info.sync).toEqual({ scope: 'kev', mode: 'full', through: `${NVD_NOW}Z`, at: UNTIL.toISOString() });
+    expect(u.info.source).toBe(`${s.url}/rest/json/cves/2.0`);
+    expect(u.info.totalResults).toBe(8);
   });
 
   it('reads every CVE with scope all', async () => {
     const s = await serve(fakeNvd(() => cves(12), () => NVD_NOW));
     const u = await fetchNvdUpdate({ ...opts(s), scope: 'all', resultsPerPage: 5 });
-    expect(u.feed.cves).toHaveLength(12);
+    expect(await records(u)).toHaveLength(12);
     expect(s.requests.every((r) => !r.query.has('hasKev'))).toBe(true);
   });
 
@@ -133,8 +159,8 @@ describe('NVD update', () => {
     ]);
     expect(s.requests[0]!.search).toContain('%2B00%3A00');
     // CVEs modified 1..200 days ago; the one exactly on the boundary of both ranges counted once.
-    expect(u.feed.cves).toHaveLength(200);
-    expect(u.feed.sync).toMatchObject({ mode: 'incremental', since: since.toISOString(), through: `${NVD_NOW}Z` });
+    expect(await records(u)).toHaveLength(200);
+    expect(u.info.sync).toMatchObject({ mode: 'incremental', since: since.toISOString(), through: `${NVD_NOW}Z` });
   });
 
   it('keeps the newer version of a CVE met twice and never moves the sync point back', async () => {
@@ -145,11 +171,77 @@ describe('NVD update', () => {
     const s = await serve(fakeNvd(() => twice, () => '2020-01-01T00:00:00.000'));
     const since = new Date(UNTIL.getTime() - 10 * DAY);
     const u = await fetchNvdUpdate({ ...opts(s), since, resultsPerPage: 1 });
-    expect(u.feed.cves.map((c) => c.description)).toEqual(['new']);
-    expect(u.feed.sync.through).toBe(since.toISOString()); // NVD's odd clock is not trusted below `since`
+    expect((await records(u)).map((c) => c.description)).toEqual(['new']);
+    expect(u.info.sync.through).toBe(since.toISOString()); // NVD's odd clock is not trusted below `since`
     const none = await fetchNvdUpdate({ ...opts(s), since: UNTIL });
     expect(none.requests).toBe(0);
-    expect(none.feed.sync.through).toBe(UNTIL.toISOString());
+    expect(none.info.sync.through).toBe(UNTIL.toISOString());
+    expect(await records(none)).toEqual([]);
+  });
+});
+
+describe('NVD spool', () => {
+  /** Five CVEs over three pages of 2; CVE-2025-0001 twice (newer first), CVE-2025-0002 twice (older first). */
+  const met = [
+    { id: 'CVE-2025-0001', lastModified: '2026-02-20T10:00:00.000', kev: true, description: '1 newer' },
+    { id: 'CVE-2025-0002', lastModified: '2026-02-10T10:00:00.000', kev: true, description: '2 older' },
+    { id: 'CVE-2025-0003', lastModified: '2026-02-11T10:00:00.000', kev: true, description: '3' },
+    { id: 'CVE-2025-0001', lastModified: '2026-02-01T10:00:00.000', kev: true, description: '1 older' },
+    { id: 'CVE-2025-0002', lastModified: '2026-02-21T10:00:00.000', kev: true, description: '2 newer' },
+  ];
+
+  it('keeps the newer version of a CVE met twice on different pages, whichever comes first', async () => {
+    const s = await serve(fakeNvd(() => met, () => NVD_NOW));
+    const u = await fetchNvdUpdate({ ...opts(s), resultsPerPage: 2 });
+    expect(s.requests).toHaveLength(3);
+    expect(u.info.totalResults).toBe(3);
+    const got = await records(u, 2);
+    expect(got.map((c) => [c.id, c.lastModified, c.description])).toEqual([
+      ['CVE-2025-0001', '2026-02-20T10:00:00.000', '1 newer'],
+      ['CVE-2025-0003', '2026-02-11T10:00:00.000', '3'],
+      ['CVE-2025-0002', '2026-02-21T10:00:00.000', '2 newer'],
+    ]);
+    expect(got[0]!.configurations.length).toBeGreaterThan(0);
+  });
+
+  it('holds in memory only ids, dates and lines; the records are in a file of its own, removed after use', async () => {
+    const s = await serve(fakeNvd(() => met, () => NVD_NOW));
+    const u = await fetchNvdUpdate({ ...opts(s), resultsPerPage: 2 });
+    expect(readdirSync(spoolDir)).toEqual([expect.stringMatching(/^hubguard-nvd-[\w-]+\.ndjson$/)]);
+    expect(u.spool.path).toBe(join(spoolDir, readdirSync(spoolDir)[0]!));
+    expect(Object.keys(u.spool).sort()).toEqual(['handle', 'kept', 'lines', 'path']);
+    expect([...u.spool.kept]).toEqual([
+      ['CVE-2025-0001', { lastModified: '2026-02-20T10:00:00.000', line: 0 }],
+      ['CVE-2025-0002', { lastModified: '2026-02-21T10:00:00.000', line: 4 }],
+      ['CVE-2025-0003', { lastModified: '2026-02-11T10:00:00.000', line: 2 }],
+    ]);
+    for (const entry of u.spool.kept.values()) expect(Object.keys(entry).sort()).toEqual(['lastModified', 'line']);
+    expect(await records(u)).toHaveLength(3);
+    expect(readdirSync(spoolDir)).toEqual([]);
+    await u.spool.remove(); // again: nothing left to do
+  });
+
+  it('fails with HG_ERR_CONFIG, naming TMPDIR, when the spool cannot be created', async () => {
+    const s = await serve(fakeNvd(() => met, () => NVD_NOW));
+    const e = await caught(fetchNvdUpdate({ ...opts(s), spoolDir: join(spoolDir, 'missing') }));
+    expect(e.code).toBe('HG_ERR_CONFIG');
+    expect(e.message).toMatch(/cannot write the NVD update's spool file .*missing.*ENOENT.*TMPDIR/);
+    expect(s.requests).toHaveLength(0);
+  });
+
+  it('reads back in batches, and refuses appends once read', async () => {
+    const spool = await NvdSpool.create(spoolDir);
+    try {
+      const cves = Array.from({ length: 5 }, (_, i): NvdCve => ({ id: `CVE-2025-${1000 + i}`, lastModified: '2026-01-01T00:00:00.000', configurations: [] }));
+      await spool.append(cves.slice(0, 3));
+      await spool.append(cves.slice(3));
+      const sizes: number[] = [];
+      for await (const batch of spool.batches(2)) sizes.push(batch.length);
+      expect(sizes).toEqual([2, 2, 1]);
+      expect((await caught(spool.append(cves))).code).toBe('HG_ERR_INTERNAL');
+    } finally {
+      await spool.remove();
+    }
   });
 });
 
@@ -162,7 +254,7 @@ describe('NVD failures', () => {
       const s = await serve(busyOn(2, status, status === 429 ? { 'retry-after': '7' } : {}));
       const time = fakeTime();
       const u = await fetchNvdUpdate({ ...opts(s), resultsPerPage: 3, backoffMs: 1000, sleep: time.sleep, clock: time.clock });
-      expect(u.feed.cves).toHaveLength(8);
+      expect(await records(u)).toHaveLength(8);
       expect(u.requests).toBe(4);
       expect(time.sleeps).toEqual([status === 429 ? 7000 : 1000]);
       await s.close();
@@ -180,6 +272,7 @@ describe('NVD failures', () => {
     expect(e.message).not.toContain('sekrit');
     expect(time.sleeps).toEqual([1000, 2000, 4000]);
     expect(s.requests).toHaveLength(6);
+    expect(readdirSync(spoolDir)).toEqual([]); // pages 1 and 2 were spooled: removed
   });
 
   it('does not retry other HTTP errors', async () => {

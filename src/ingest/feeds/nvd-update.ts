@@ -2,7 +2,8 @@ import { ERRORS, HubguardError } from '../../core/index.js';
 import { DEFAULT_DOWNLOAD_TIMEOUT_MS, download, FEED_URLS, HttpStatusError, offlineHint, type FetchLike } from './download.js';
 import { parseNvdJson } from './nvd.js';
 import { feedText } from './read.js';
-import type { NvdCve, NvdFeed, NvdScope, NvdSync } from './types.js';
+import type { NvdFeed, NvdScope, NvdSync } from './types.js';
+import { NvdSpool } from './nvd-spool.js';
 
 /**
  * Limits of the NVD CVE API 2.0 (https://nvd.nist.gov/developers/vulnerabilities
@@ -129,12 +130,16 @@ export interface NvdUpdateOptions {
   /** Millisecond clock of the rate limiter. */
   clock?: () => number;
   onProgress?: (p: NvdProgress) => void;
+  /** The directory of the spool file holding the records until they are stored (the system's temporary directory by default). */
+  spoolDir?: string;
 }
 
-/** An NVD update's result: the records (each CVE once, its newest version) and what was done to get them. */
+/** An NVD update's result: the feed's facts, its records (each CVE once, its newest version) in a spool, and what was done to get them. */
 export interface NvdUpdate {
-  /** Every record read, with `sync` set: to be stored in one transaction. */
-  feed: NvdFeed & { sync: NvdSync };
+  /** Version, date, source and `sync` of the update; `totalResults` is the number of CVEs kept. */
+  info: Omit<NvdFeed, 'cves'> & { sync: NvdSync };
+  /** The records, to be stored in one transaction; the caller removes it when done. */
+  spool: NvdSpool;
   requests: number;
   ranges: number;
 }
@@ -164,8 +169,11 @@ function onPage(e: HubguardError, where: string): HubguardError {
  * keep to NVD's rate limit; 403/429/502/503/504 answers are tried again with
  * backoff, then fail with HG_ERR_NETWORK. A page that is not an NVD response,
  * or whose paging does not add up (`totalResults` changing, an empty page
- * before the end), fails with the page's URL and place. Nothing is returned
- * unless every page was read: the caller stores the whole result at once.
+ * before the end), fails with the page's URL and place. Each page's records
+ * go to a spool file (see NvdSpool), so memory does not grow with them.
+ * Nothing is returned unless every page was read; on a failure the spool is
+ * removed. On success the caller owns it: it stores the records in one
+ * transaction (`spool.batches()`) and calls `spool.remove()` in a `finally`.
  */
 export async function fetchNvdUpdate(opts: NvdUpdateOptions): Promise<NvdUpdate> {
   const base = opts.baseUrl ?? FEED_URLS.nvd;
@@ -197,8 +205,29 @@ export async function fetchNvdUpdate(opts: NvdUpdateOptions): Promise<NvdUpdate>
     }
   };
 
+  const spool = await NvdSpool.create(opts.spoolDir);
+  try {
+    return await readPages(opts, { base, perPage, get, spool, requests: () => requests });
+  } catch (e) {
+    await spool.remove();
+    throw e;
+  }
+}
+
+/** What readPages works with, set up by fetchNvdUpdate. */
+interface Paging {
+  base: string;
+  perPage: number;
+  /** One request, with rate limit and retries. */
+  get: (url: string, where: string) => Promise<Uint8Array>;
+  spool: NvdSpool;
+  /** Requests made so far. */
+  requests: () => number;
+}
+
+/** Reads every page of every range into the spool; see fetchNvdUpdate. */
+async function readPages(opts: NvdUpdateOptions, { base, perPage, get, spool, requests }: Paging): Promise<NvdUpdate> {
   const ranges: (LastModRange | undefined)[] = opts.since ? lastModRanges(opts.since, opts.until) : [undefined];
-  const byId = new Map<string, NvdCve>();
   let read = 0;
   let last: NvdFeed | undefined;
   /** NVD's clock when the last range began: changes after it are left to the next update. */
@@ -232,14 +261,11 @@ export async function fetchNvdUpdate(opts: NvdUpdateOptions): Promise<NvdUpdate>
           at('totalResults'),
         );
       }
-      for (const c of feed.cves) {
-        const prev = byId.get(c.id);
-        if (!prev || (c.lastModified ?? '') >= (prev.lastModified ?? '')) byId.set(c.id, c);
-      }
+      await spool.append(feed.cves);
       read += feed.cves.length;
       start += feed.cves.length;
       last = feed;
-      opts.onProgress?.({ range: r + 1, ranges: ranges.length, page, pages: Math.max(1, Math.ceil(total / perPage)), cves: read, requests });
+      opts.onProgress?.({ range: r + 1, ranges: ranges.length, page, pages: Math.max(1, Math.ceil(total / perPage)), cves: read, requests: requests() });
       if (start >= total) break;
       if (!feed.cves.length) throw new HubguardError('HG_ERR_VALIDATION', `${where}: no records, though totalResults is ${total}`, at('vulnerabilities'));
     }
@@ -255,20 +281,19 @@ export async function fetchNvdUpdate(opts: NvdUpdateOptions): Promise<NvdUpdate>
     through: new Date(through).toISOString(),
     at: opts.until.toISOString(),
   };
-  const cves = [...byId.values()];
   return {
-    feed: {
+    info: {
       name: 'nvd',
       version: last?.version ?? '2.0',
       date: last?.date ?? opts.until.toISOString(),
       source: base,
       format: 'json',
       startIndex: 0,
-      totalResults: cves.length,
-      cves,
+      totalResults: spool.size,
       sync,
     },
-    requests,
+    spool,
+    requests: requests(),
     ranges: ranges.length,
   };
 }
