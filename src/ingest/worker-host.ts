@@ -5,12 +5,13 @@ import { planImport, shardPlan, type ImportPlan, type ImportProgress, type Impor
 import type { FromWorker, SerializedRow, ToWorker, WorkerStart } from './worker-protocol.js';
 
 /**
- * Old-generation limit of the import readers together, in MB: one reader of the
- * 5,000-customer demo holds about 280 MB of keys at its peak, and a bounded old
- * generation makes V8 collect as it goes instead of letting garbage grow the process.
+ * Old-generation limit of the import readers together, in MB (HUBGUARD_IMPORT_HEAP_MB): one
+ * reader of the 5,000-customer demo holds about 280 MB of keys at its peak (about 230 bytes per
+ * record), and a bounded old generation makes V8 collect as it goes instead of letting garbage
+ * grow the process.
  */
-const READERS_HEAP_MB = 1024;
-/** The least old generation a reader gets, however many there are. */
+const READERS_HEAP_MB = 768;
+/** The least old generation a reader gets, however many there are (unless the budget is smaller). */
 const MIN_READER_HEAP_MB = 384;
 /** Below this many bytes an import has one reader: starting another costs more than it saves. */
 const PARALLEL_MIN_BYTES = 16 << 20;
@@ -24,10 +25,16 @@ export interface RowSink {
   existing(kind: RecordKindName, keys: string[]): Promise<Map<string, string>>;
 }
 
+/** The readers' old-generation budget in MB: HUBGUARD_IMPORT_HEAP_MB, else READERS_HEAP_MB. */
+function heapBudget(): number {
+  const set = Number(process.env.HUBGUARD_IMPORT_HEAP_MB);
+  return Number.isInteger(set) && set >= 64 ? set : READERS_HEAP_MB;
+}
+
 /**
  * Readers for a large import: HUBGUARD_IMPORT_READERS, else one per core beyond
  * the two that the writer and one reader use (at most three). A second reader
- * costs about 240 MB on the 5,000-customer demo and gains only where a core is
+ * costs about 170 MB on the 5,000-customer demo and gains only where a core is
  * free for it (see docs/performance.md).
  */
 function readerCount(): number {
@@ -64,7 +71,7 @@ export async function runImportInWorker(
           customer: opts.customer,
           parallel: shards.length > 1,
         } satisfies WorkerStart,
-        resourceLimits: { maxOldGenerationSizeMb: Math.max(MIN_READER_HEAP_MB, Math.floor(READERS_HEAP_MB / shards.length)) },
+        resourceLimits: { maxOldGenerationSizeMb: Math.max(Math.min(MIN_READER_HEAP_MB, heapBudget()), Math.floor(heapBudget() / shards.length)) },
       }),
   );
   const progress = workers.map((): ImportProgress => ({ file: '', bytesDone: 0, bytesTotal: 0, records: 0 }));
@@ -149,7 +156,11 @@ export async function runImportInWorker(
         w.on('message', (m: FromWorker) => {
           queue = queue.then(() => handle(i, m)).catch((e: Error) => fail(e));
         });
-        w.on('error', (e) => fail(new HubguardError('HG_ERR_INTERNAL', `import worker: ${e.message}`, undefined, { cause: e })));
+        w.on('error', (e) => {
+          const outOfMemory = (e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
+          const hint = outOfMemory ? ` (the readers may use ${heapBudget()} MB: import fewer files at once, or raise HUBGUARD_IMPORT_HEAP_MB)` : '';
+          fail(new HubguardError('HG_ERR_INTERNAL', `import worker: ${e.message}${hint}`, undefined, { cause: e }));
+        });
         w.on('exit', (code) => {
           if (!outcomes[i]) fail(new HubguardError('HG_ERR_INTERNAL', `import worker exited with code ${code}`));
         });
