@@ -1,6 +1,5 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { allTenants } from '../core/index.js';
 import { nvdDate, type NvdSync } from '../ingest/feeds/index.js';
@@ -8,20 +7,11 @@ import { fakeNvd, nvdStamp, startServer, type Answer, type FakeCve, type SeenReq
 import { openDatabase } from '../store/db.js';
 import { nvdSyncFrom } from '../store/feeds.js';
 import { Repository } from '../store/repository.js';
-import type { CliContext } from './context.js';
 import { createFeedsCommand, type FeedsDeps } from './feeds.js';
 import { reportError } from './main.js';
-import { FIXTURES, tempDir } from './test-support.js';
+import { capturedContext, FIXTURES } from './test-support.js';
 
 const F = (name: string) => join(FIXTURES, 'feeds', name);
-
-/** A captured context for running the command object directly (to inject fetch). */
-async function captured() {
-  const out = { stdout: '', stderr: '' };
-  const sink = (k: 'stdout' | 'stderr') => new Writable({ write(c, _e, cb) { out[k] += String(c); cb(); } });
-  const ctx: CliContext = { stdout: sink('stdout'), stderr: sink('stderr'), env: { PATH: process.env.PATH }, cwd: await tempDir(), interactive: false };
-  return { ctx, out };
-}
 
 describe('hubguard feeds update: NVD by last-modified date (local server)', () => {
   const DAY = 86_400_000;
@@ -42,7 +32,7 @@ describe('hubguard feeds update: NVD by last-modified date (local server)', () =
   async function setup(data: FakeCve[], override?: (req: SeenRequest, n: number) => Answer | undefined, env: Record<string, string> = {}) {
     const s = await startServer(fakeNvd(() => data, nvdNow, override));
     server = s;
-    const { ctx, out } = await captured();
+    const { ctx, out } = await capturedContext();
     ctx.env = { ...ctx.env, HUBGUARD_NVD_API_URL: `${s.url}/rest/json/cves/2.0`, ...env };
     let t = 0;
     const deps: FeedsDeps = {
@@ -242,7 +232,7 @@ describe('hubguard feeds update: NVD by last-modified date (local server)', () =
       return f ? { body: readFileSync(F(f)) } : { status: 404, body: '' };
     });
     server = s;
-    const { ctx, out } = await captured();
+    const { ctx, out } = await capturedContext();
     ctx.env = { ...ctx.env, HUBGUARD_KEV_URL: `${s.url}/kev.json`, HUBGUARD_EPSS_URL: `${s.url}/epss.csv.gz` };
     const db = join(ctx.cwd, 'hg.db');
     const code = await createFeedsCommand({ fetch: (u, i) => fetch(u, i) }).run(['update', '--only', 'kev,epss', '--db', db, '--json'], ctx);

@@ -1,6 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { allTenants } from '../core/index.js';
 import { BUNDLED_NVD_CVES } from '../ingest/feeds/bundled.js';
@@ -8,20 +7,11 @@ import { FEED_URLS, type FetchLike } from '../ingest/feeds/index.js';
 import { openDatabase } from '../store/db.js';
 import { nvdSyncFrom } from '../store/feeds.js';
 import { Repository } from '../store/repository.js';
-import type { CliContext } from './context.js';
 import { ageDays, createFeedsCommand } from './feeds.js';
 import { reportError } from './main.js';
-import { FIXTURES, runCli, tempDir } from './test-support.js';
+import { capturedContext, FIXTURES, runCli, tempDir } from './test-support.js';
 
 const F = (name: string) => join(FIXTURES, 'feeds', name);
-
-/** A captured context for running the command object directly (to inject fetch). */
-async function captured() {
-  const out = { stdout: '', stderr: '' };
-  const sink = (k: 'stdout' | 'stderr') => new Writable({ write(c, _e, cb) { out[k] += String(c); cb(); } });
-  const ctx: CliContext = { stdout: sink('stdout'), stderr: sink('stderr'), env: { PATH: process.env.PATH }, cwd: await tempDir(), interactive: false };
-  return { ctx, out };
-}
 
 describe('hubguard feeds', () => {
   it('imports feed files recognized by content, then shows their dates and staleness', async () => {
@@ -152,7 +142,7 @@ describe('hubguard feeds', () => {
   });
 
   it('update fails fast and cleanly without network, naming the URL', async () => {
-    const { ctx, out } = await captured();
+    const { ctx, out } = await capturedContext();
     const urls: string[] = [];
     const offline: FetchLike = (url) => {
       urls.push(url);
@@ -169,7 +159,7 @@ describe('hubguard feeds', () => {
   });
 
   it('update downloads, parses and stores KEV, EPSS and NVD (fake fetch)', async () => {
-    const { ctx, out } = await captured();
+    const { ctx, out } = await capturedContext();
     const files: Record<string, string> = { [FEED_URLS.kev]: 'kev-excerpt.json', [FEED_URLS.epss]: 'epss-excerpt.csv.gz' };
     const seen: string[] = [];
     const fake: FetchLike = async (url) => {

@@ -12,20 +12,19 @@ export interface CliRun {
   err: string;
 }
 
+/** A CLI context whose output is captured, in `cwd` (a fresh temp folder by default), for running commands directly. */
+export async function capturedContext(opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ ctx: CliContext; out: { stdout: string; stderr: string } }> {
+  const out = { stdout: '', stderr: '' };
+  const sink = (k: 'stdout' | 'stderr') => new Writable({ write(c, _e, cb) { out[k] += String(c); cb(); } });
+  const ctx: CliContext = { stdout: sink('stdout'), stderr: sink('stderr'), env: { PATH: process.env.PATH, ...opts.env }, cwd: opts.cwd ?? (await tempDir()), interactive: false };
+  return { ctx, out };
+}
+
 /** Runs the CLI in-process with captured output, in `cwd` (a fresh temp folder by default). */
 export async function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
-  let out = '';
-  let err = '';
-  const sink = (add: (s: string) => void) => new Writable({ write(c, _e, cb) { add(String(c)); cb(); } });
-  const ctx: CliContext = {
-    stdout: sink((s) => (out += s)),
-    stderr: sink((s) => (err += s)),
-    env: { PATH: process.env.PATH, ...opts.env },
-    cwd: opts.cwd ?? (await tempDir()),
-    interactive: false,
-  };
+  const { ctx, out } = await capturedContext(opts);
   const code = await main(args, ctx);
-  return { code, out, err };
+  return { code, out: out.stdout, err: out.stderr };
 }
 
 /** A fresh temporary folder. */
