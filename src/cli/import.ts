@@ -1,6 +1,6 @@
 import { allTenants, formatLocation, RECORD_KINDS } from '../core/index.js';
-import type { ImportResult } from '../ingest/run.js';
-import { runImportInWorker } from '../ingest/worker-host.js';
+import { planImport, type ImportResult } from '../ingest/run.js';
+import { planBytes, runImportInWorker } from '../ingest/worker-host.js';
 import type { Repository } from '../store/repository.js';
 import { DB_OPTION, parseCommandArgs } from './args.js';
 import { type CliContext, type Command, println } from './context.js';
@@ -8,6 +8,12 @@ import { cliActor, withRepository } from './db.js';
 import { ProgressBar } from './progress.js';
 import { createLogger } from './log.js';
 import { renderTable } from './table.js';
+
+/**
+ * Imports of at least this many bytes run as a bulk transaction (on a SQLite
+ * file: a rollback journal instead of WAL, when nobody else has the file open).
+ */
+const BULK_IMPORT_BYTES = 16 << 20;
 
 const USAGE = 'hubguard import <path…> [--customer <org id>] [--db <url>] [--json]';
 
@@ -25,10 +31,11 @@ export async function importPaths(
   const bar = new ProgressBar(ctx.stderr, ctx.interactive && !opts.quiet, 'importing');
   const t0 = performance.now();
   try {
+    const plan = await planImport(paths);
     const result = await repo.transaction(async (tx) => {
       // Files are read and validated in a worker thread while this thread writes.
       const r = await runImportInWorker(
-        paths,
+        plan,
         {
           rows: (kind, rows, merge, newerBy) =>
             merge
@@ -45,7 +52,7 @@ export async function importPaths(
         details: { paths, counts: r.counts, files: r.files.length, skipped: r.skipped.length },
       });
       return r;
-    });
+    }, { bulk: planBytes(plan) >= BULK_IMPORT_BYTES });
     const seconds = (performance.now() - t0) / 1000;
     createLogger(ctx.env).info({ paths, counts: result.counts, files: result.files.length, seconds }, 'import committed');
     return { ...result, seconds };

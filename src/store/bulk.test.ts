@@ -1,5 +1,8 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { allTenants } from '../core/index.js';
 import { BULK_ROWS, noteBulkWrite } from './bulk.js';
 import type { TxState } from './context.js';
@@ -69,6 +72,73 @@ describe('bulk writes on SQLite', () => {
       })).rejects.toThrow('stop');
       expect(indexesOf(database.raw!, 'assets')).toEqual(['assets_id_idx']);
       expect(database.raw!.prepare('select count(*) as n from assets').get()).toEqual({ n: 0 });
+    });
+  });
+
+  describe('bulk transactions on a SQLite file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hubguard-bulk-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    let n = 0;
+    const open = async () => {
+      const database = await openDatabase(join(dir, `bulk-${++n}.db`));
+      const repo = new Repository(database);
+      await repo.upsertRecords(allTenants('test'), 'organization', [{ id: 'acme', name: 'Acme', kind: 'customer' }]);
+      return { database, repo, raw: database.raw!, journal: () => database.raw!.pragma('journal_mode', { simple: true }) };
+    };
+    const org = (id: string) => ({ id, name: id, kind: 'customer' });
+
+    it('run with a rollback journal when the file is theirs alone, and leave it in WAL mode', async () => {
+      const { database, repo, journal } = await open();
+      let inside: unknown;
+      await repo.transaction(async (t) => {
+        inside = journal();
+        await t.upsertRecords(allTenants('test'), 'organization', [org('bravo')]);
+      }, { bulk: true });
+      expect(inside).toBe('delete');
+      expect(journal()).toBe('wal');
+      expect(await repo.countRecords(allTenants('test'), 'organization')).toBe(2);
+      await database.close();
+    });
+
+    it('roll back whole and go back to WAL mode when they fail', async () => {
+      const { database, repo, journal } = await open();
+      await expect(repo.transaction(async (t) => {
+        await t.upsertRecords(allTenants('test'), 'organization', [org('bravo')]);
+        throw new Error('stop');
+      }, { bulk: true })).rejects.toThrow('stop');
+      expect(journal()).toBe('wal');
+      expect(await repo.countRecords(allTenants('test'), 'organization')).toBe(1);
+      expect(existsSync(`${database.where}-journal`)).toBe(false);
+      await database.close();
+    });
+
+    it('stay in WAL mode while another connection has the file open', async () => {
+      const { database, repo, journal } = await open();
+      const other = new BetterSqlite3(database.where);
+      other.prepare('select count(*) from organizations').get();
+      let inside: unknown;
+      await repo.transaction(async (t) => {
+        inside = journal();
+        await t.upsertRecords(allTenants('test'), 'organization', [org('bravo')]);
+      }, { bulk: true });
+      expect(inside).toBe('wal');
+      expect(other.prepare('select count(*) as n from organizations').get()).toEqual({ n: 2 });
+      other.close();
+      await database.close();
+    });
+
+    it('let the file be opened while they run', async () => {
+      const { database, repo } = await open();
+      await repo.transaction(async (t) => {
+        await t.upsertRecords(allTenants('test'), 'organization', [org('bravo')]);
+        const reader = await openDatabase(database.where);
+        expect(await new Repository(reader).countRecords(allTenants('test'), 'organization')).toBe(1);
+        await reader.close();
+      }, { bulk: true });
+      await database.close();
+      const again = await openDatabase(database.where);
+      expect(again.raw!.pragma('journal_mode', { simple: true })).toBe('wal');
+      await again.close();
     });
   });
 });

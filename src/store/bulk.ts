@@ -51,3 +51,36 @@ function rebuild(raw: BetterSqlite3.Database, t: BulkTable): void {
   // Rows written from here on are kept in the index as they come.
   t.before = Number.MAX_SAFE_INTEGER;
 }
+
+/**
+ * A transaction that writes a large share of a SQLite file commits much faster
+ * with a rollback journal than in WAL mode. In WAL mode every page is written
+ * twice: once to the WAL at commit, and again when the checkpoint copies it into
+ * the database (for a fresh million-row import the checkpoint is most of the
+ * commit). A rollback journal keeps only the pages that existed before the
+ * transaction; new pages go straight into the file, and a crash still rolls the
+ * whole transaction back.
+ *
+ * The switch needs the database to itself: when another connection has the
+ * file open, the pragma fails at once and the transaction stays in WAL mode.
+ * While the transaction runs, others may read until it starts writing pages
+ * out, then wait for it. Returns how to switch back after commit or rollback.
+ */
+export function bulkJournal(raw: BetterSqlite3.Database): () => void {
+  try {
+    if (raw.pragma('journal_mode', { simple: true }) !== 'wal') return () => undefined;
+    if (raw.pragma('journal_mode = DELETE', { simple: true }) !== 'delete') return () => undefined;
+  } catch {
+    return () => undefined; // SQLITE_BUSY: another connection has the file open
+  }
+  // A rollback journal is safe against power loss only when synced on every commit.
+  raw.pragma('synchronous = FULL');
+  return () => {
+    raw.pragma('synchronous = NORMAL');
+    try {
+      raw.pragma('journal_mode = WAL');
+    } catch {
+      // Someone opened the file meanwhile; the next open switches it back (openDatabase).
+    }
+  };
+}

@@ -5,7 +5,7 @@ import { assertInScope, HubguardError, type Clock, type Scope } from '../core/in
 import type { Database } from './db.js';
 import { describeError } from './db.js';
 import type { Dialect, Schema } from './schema.js';
-import { restoreIndexes } from './bulk.js';
+import { bulkJournal, restoreIndexes } from './bulk.js';
 
 /**
  * A level of a transaction (the transaction itself, or one savepoint in it).
@@ -121,12 +121,22 @@ export function checkOpen(ctx: StoreContext): void {
   }
 }
 
+/** How a new transaction is run. */
+export interface TransactionOptions {
+  /**
+   * The transaction writes a large share of the database (a big import): on a
+   * SQLite file it runs with a rollback journal when it can (see bulkJournal).
+   * Ignored for savepoints and on PostgreSQL.
+   */
+  bulk?: boolean;
+}
+
 /**
  * Runs `fn` all-or-nothing: in a new transaction, or in a savepoint when the
  * context is already inside one (so a failed step can be caught by the caller
  * without leaving half its writes in the outer transaction).
  */
-export async function atomic<T>(ctx: StoreContext, fn: (ctx: StoreContext) => Promise<T>): Promise<T> {
+export async function atomic<T>(ctx: StoreContext, fn: (ctx: StoreContext) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
   checkOpen(ctx);
   const tx = ctx.tx;
   if (tx) {
@@ -150,17 +160,27 @@ export async function atomic<T>(ctx: StoreContext, fn: (ctx: StoreContext) => Pr
     });
   }
   const state: TxState = { done: false, savepoints: 0, root: { tail: Promise.resolve() } };
+  const run = (db: Kysely<Schema>) =>
+    db.transaction().execute((trx) =>
+      activeTx.run({ database: ctx.database, state, frame: state.root }, async () => {
+        const inner = { ...ctx, db: trx, tx: state };
+        const result = await fn(inner);
+        if (ctx.raw) restoreIndexes(ctx.raw, state);
+        return result;
+      }),
+    );
   try {
-    return await ctx.database.db
-      .transaction()
-      .execute((trx) =>
-        activeTx.run({ database: ctx.database, state, frame: state.root }, async () => {
-          const inner = { ...ctx, db: trx, tx: state };
-          const result = await fn(inner);
-          if (ctx.raw) restoreIndexes(ctx.raw, state);
-          return result;
-        }),
-      );
+    const raw = ctx.raw;
+    if (!options.bulk || !raw) return await run(ctx.database.db);
+    // The journal mode changes only between transactions: hold the one connection across both switches.
+    return await ctx.database.db.connection().execute(async (conn) => {
+      const restore = bulkJournal(raw);
+      try {
+        return await run(conn);
+      } finally {
+        restore();
+      }
+    });
   } finally {
     state.done = true;
   }

@@ -82,7 +82,7 @@ function openSqlite(path: string): Database {
     raw.pragma(`page_size = ${SQLITE_PAGE_BYTES}`);
     // WAL lets readers run while an import writes; NORMAL is durable at each
     // checkpoint and safe against corruption in WAL mode, and much faster than FULL.
-    if (path !== ':memory:') raw.pragma('journal_mode = WAL');
+    if (path !== ':memory:') walMode(raw);
     raw.pragma('synchronous = NORMAL');
     raw.pragma('foreign_keys = ON');
     raw.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
@@ -95,6 +95,19 @@ function openSqlite(path: string): Database {
   }
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: raw }) });
   return { db, dialect: 'sqlite', raw, where: path, close: once(() => db.destroy()) };
+}
+
+/**
+ * Puts a SQLite file in WAL mode. While a bulk import holds the file in rollback
+ * journal mode (see bulkJournal) the switch is refused at once; the file is
+ * still usable, and it goes back to WAL when the import ends.
+ */
+function walMode(raw: BetterSqlite3.Database): void {
+  try {
+    raw.pragma('journal_mode = WAL');
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'SQLITE_BUSY') throw e;
+  }
 }
 
 async function openPostgres(url: string, where: string): Promise<Database> {

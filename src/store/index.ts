@@ -10,5 +10,6 @@ export { canonicalJson } from './canonical-json.js';
 export type { ImportRun, ImportRunInput } from './import-runs.js';
 export { DEFAULT_SQLITE_PATH, parseDatabaseUrl, redactUrl, type DatabaseTarget } from './url.js';
 export { KIND_TABLES, SEVERITY_RANK, type Dialect, type Schema } from './schema.js';
+export type { TransactionOptions } from './context.js';
 export { migrationNames } from './migrations/index.js';
 export type { FeedStatus, FeedImportResult } from './feeds.js';

@@ -11,7 +11,7 @@ import {
 } from '../core/index.js';
 import { listAlerts, upsertAlerts, type AlertFilter } from './alerts.js';
 import { appendAudit, listAudit, verifyAudit, type AuditInput, type AuditVerification } from './audit.js';
-import { atomic, type StoreContext } from './context.js';
+import { atomic, type StoreContext, type TransactionOptions } from './context.js';
 import type { Database } from './db.js';
 import {
   findingSummary,
@@ -71,8 +71,8 @@ export class Repository {
    * PostgreSQL every statement runs on the transaction's connection. Nested
    * calls become savepoints. Do not use the inner repository after `fn` ends.
    */
-  async transaction<T>(fn: (repo: Repository) => Promise<T>): Promise<T> {
-    return atomic(this.ctx, (ctx) => fn(new Repository(ctx.database, { [BOUND]: ctx })));
+  async transaction<T>(fn: (repo: Repository) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    return atomic(this.ctx, (ctx) => fn(new Repository(ctx.database, { [BOUND]: ctx })), options);
   }
 
   // ---- workspace records -------------------------------------------------------------------
