@@ -37,10 +37,8 @@ export async function importPaths(
       const r = await runImportInWorker(
         plan,
         {
-          rows: (kind, rows, merge, newerBy) =>
-            merge
-              ? tx.mergeRecords(scope, kind, rows.map((row) => JSON.parse(row[2]) as object), merge, newerBy)
-              : tx.upsertSerialized(scope, kind, rows),
+          rows: (kind, records, keys, merge, newerBy) =>
+            merge ? tx.mergeRecords(scope, kind, records, merge, newerBy) : tx.upsertRecords(scope, kind, records, keys),
           existing: (kind, keys) => tx.existingKeys(scope, kind, keys),
         },
         { customer: opts.customer, onProgress: (p) => bar.update(p.bytesDone, p.bytesTotal, p.records, 'records') },

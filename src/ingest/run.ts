@@ -257,7 +257,8 @@ export async function readPlan(
             continue;
           }
           const rec = parsed.data as Record<string, unknown>;
-          const key = kind.key(rec as never);
+          // Detached up front: the copy's hash, computed by the lookup, then serves the insert too.
+          const key = detach(kind.key(rec as never));
           const prior = keys.get(key);
           // A key first given by a merge batch (a partial export) may still get its whole record once.
           if (prior !== undefined && !batch.merge && !mergedOnly.has(prior)) {
@@ -266,7 +267,7 @@ export async function readPlan(
             continue;
           }
           if (prior === undefined) {
-            keys.set(detach(key), ordLines.length);
+            keys.set(key, ordLines.length);
             if (batch.merge) mergedOnly.add(ordLines.length);
             ordLines.push(c.location.line ?? 0);
           } else if (!batch.merge) {

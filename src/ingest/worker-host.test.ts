@@ -12,8 +12,8 @@ const EXAMPLE = join(import.meta.dirname, '../../fixtures/workspace/example');
 function rowSink(existing: Record<string, string[]> = {}) {
   const rows = new Map<string, string>();
   const sink: RowSink = {
-    async rows(kind, batch) {
-      for (const [, key, json] of batch) rows.set(`${kind}/${key}`, json);
+    async rows(kind, records, keys) {
+      records.forEach((r, i) => rows.set(`${kind}/${keys[i]}`, JSON.stringify(r)));
     },
     async existing(kind: RecordKindName, keys) {
       const have = new Set(existing[kind] ?? []);

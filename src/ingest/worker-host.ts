@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { HubguardError, ValidationFailed, type Problem, type RecordKindName } from '../core/index.js';
 import { planImport, shardPlan, type ImportPlan, type ImportProgress, type ImportResult } from './run.js';
-import type { FromWorker, SerializedRow, ToWorker, WorkerStart } from './worker-protocol.js';
+import type { FromWorker, ToWorker, WorkerStart } from './worker-protocol.js';
 
 /**
  * Old-generation limit of the import readers together, in MB (HUBGUARD_IMPORT_HEAP_MB): one
@@ -26,9 +26,10 @@ const MAX_WARNINGS = 200;
 /** Problems listed at most, as runImport lists them. */
 const MAX_PROBLEMS = 1000;
 
-/** Where serialized rows go on the main thread (the store, inside one transaction). */
+/** Where validated records go on the main thread (the store, inside one transaction). */
 export interface RowSink {
-  rows(kind: RecordKindName, rows: SerializedRow[], merge?: readonly string[], newerBy?: string): Promise<void>;
+  /** Validated records of one kind; `keys[i]` is the natural key of `records[i]`. */
+  rows(kind: RecordKindName, records: object[], keys: string[], merge?: readonly string[], newerBy?: string): Promise<void>;
   existing(kind: RecordKindName, keys: string[]): Promise<Map<string, string>>;
 }
 
@@ -132,7 +133,7 @@ export async function runImportInWorker(
         const post = (msg: ToWorker) => workers[i]!.postMessage(msg);
         switch (m.type) {
           case 'rows':
-            await sink.rows(m.kind, m.rows, m.merge, m.newerBy);
+            await sink.rows(m.kind, m.records, m.keys, m.merge, m.newerBy);
             post({ type: 'ack' });
             return;
           case 'existing':

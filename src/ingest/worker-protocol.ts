@@ -10,12 +10,10 @@ export interface WorkerStart {
   parallel: boolean;
 }
 
-/** One serialized record: tenant, natural key, JSON of the validated record. */
-export type SerializedRow = [tenant: string, key: string, json: string];
-
 /** Messages from an import reader to the main thread. */
 export type FromWorker =
-  | { type: 'rows'; kind: RecordKindName; rows: SerializedRow[]; merge?: readonly string[]; newerBy?: string }
+  /** Validated records and their natural keys (`keys[i]` is the key of `records[i]`). */
+  | { type: 'rows'; kind: RecordKindName; records: object[]; keys: string[]; merge?: readonly string[]; newerBy?: string }
   | { type: 'existing'; id: number; kind: RecordKindName; keys: string[] }
   | { type: 'progress'; progress: ImportProgress }
   /** This reader has read its files; it answers `has` from now on. */

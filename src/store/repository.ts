@@ -83,9 +83,10 @@ export class Repository {
    * organization, its own id) and the key is `RecordKind.key`; every tenant is
    * checked against the scope before anything is written. A key given twice
    * ends with its last record. `updated_at` only moves when the data changed.
+   * `keys[i]`, when given, is the key of `items[i]` already computed (an import).
    */
-  async upsertRecords(scope: Scope, kind: RecordKindName, items: readonly object[]): Promise<void> {
-    return upsertRecords(this.ctx, need(scope), kind, items);
+  async upsertRecords(scope: Scope, kind: RecordKindName, items: readonly object[], keys?: readonly string[]): Promise<void> {
+    return upsertRecords(this.ctx, need(scope), kind, items, keys);
   }
 
   /**

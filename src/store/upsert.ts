@@ -83,17 +83,19 @@ export async function upsertRecords(
   scope: Scope,
   kind: RecordKindName,
   records: readonly object[],
+  keys?: readonly string[],
 ): Promise<void> {
   const tenants = records.map((r) => tenantOf(kind, r as Record<string, unknown>));
   checkTenants(scope, tenants);
   const key = recordKind(kind).key;
+  if (keys && keys.length !== records.length) throw new HubguardError('HG_ERR_INTERNAL', `${kind}: ${keys.length} keys for ${records.length} records`);
   await guarded(ctx, `upsert ${KIND_TABLES[kind]}`, () =>
     writeRows(
       ctx,
       kind,
       records.length,
       (i) => tenants[i] as string,
-      (i) => key(records[i]),
+      keys ? (i) => keys[i] as string : (i) => key(records[i]),
       (i) => JSON.stringify(records[i]),
     ),
   );
