@@ -37,11 +37,21 @@ export async function importPaths(
       const r = await runImportInWorker(
         plan,
         {
-          rows: (kind, records, keys, merge, newerBy) =>
-            merge ? tx.mergeRecords(scope, kind, records, merge, newerBy) : tx.upsertRecords(scope, kind, records, keys),
+          rows: (kind, batch, merge, newerBy) => {
+            if ('records' in batch) {
+              return merge ? tx.mergeRecords(scope, kind, batch.records, merge, newerBy) : tx.upsertRecords(scope, kind, batch.records, batch.keys);
+            }
+            if (merge) return tx.mergeRecords(scope, kind, batch.json.map((j) => JSON.parse(j) as object), merge, newerBy);
+            return tx.upsertSerialized(scope, kind, batch.json.map((j, i) => [batch.tenants[i]!, batch.keys[i]!, j] as const));
+          },
           existing: (kind, keys) => tx.existingKeys(scope, kind, keys),
         },
-        { customer: opts.customer, onProgress: (p) => bar.update(p.bytesDone, p.bytesTotal, p.records, 'records') },
+        {
+          customer: opts.customer,
+          // PostgreSQL's server needs the cores the writing thread would spend serializing.
+          json: tx.dialect === 'postgres',
+          onProgress: (p) => bar.update(p.bytesDone, p.bytesTotal, p.records, 'records'),
+        },
       );
       await tx.appendAudit({
         at: new Date().toISOString(),

@@ -12,8 +12,8 @@ const EXAMPLE = join(import.meta.dirname, '../../fixtures/workspace/example');
 function rowSink(existing: Record<string, string[]> = {}) {
   const rows = new Map<string, string>();
   const sink: RowSink = {
-    async rows(kind, records, keys) {
-      records.forEach((r, i) => rows.set(`${kind}/${keys[i]}`, JSON.stringify(r)));
+    async rows(kind, batch) {
+      batch.keys.forEach((key, i) => rows.set(`${kind}/${key}`, 'records' in batch ? JSON.stringify(batch.records[i]) : batch.json[i]!));
     },
     async existing(kind: RecordKindName, keys) {
       const have = new Set(existing[kind] ?? []);
@@ -58,6 +58,27 @@ describe('shardPlan', () => {
     const dir = await copyOfExample({ 'workspace.yaml': 'exercises: []\n' });
     const { files } = await planImport([dir]);
     expect(shardPlan(files, 3)).toHaveLength(1);
+  });
+});
+
+describe('runImportInWorker', () => {
+  it('sends the same records as JSON as it does as objects, with the tenants', async () => {
+    const objects = rowSink();
+    const json = rowSink();
+    const tenants = new Map<string, string>();
+    const inner = json.sink.rows;
+    json.sink.rows = async (kind, batch, ...rest) => {
+      if (!('json' in batch)) throw new Error('expected JSON');
+      batch.keys.forEach((k, i) => tenants.set(`${kind}/${k}`, batch.tenants[i]!));
+      return inner(kind, batch, ...rest);
+    };
+    await runImportInWorker([EXAMPLE], objects.sink, { readers: 1 });
+    await runImportInWorker([EXAMPLE], json.sink, { readers: 1, json: true });
+    expect([...json.rows].sort()).toEqual([...objects.rows].sort());
+    for (const [at, data] of json.rows) {
+      const rec = JSON.parse(data) as { id: string; tenant?: string };
+      expect(tenants.get(at)).toBe(at.startsWith('organization/') ? rec.id : rec.tenant);
+    }
   });
 });
 

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { HubguardError, ValidationFailed, type Problem, type RecordKindName } from '../core/index.js';
 import { planImport, shardPlan, type ImportPlan, type ImportProgress, type ImportResult } from './run.js';
-import type { FromWorker, ToWorker, WorkerStart } from './worker-protocol.js';
+import type { FromWorker, RecordBatch, ToWorker, WorkerStart } from './worker-protocol.js';
 
 /**
  * Old-generation limit of the import readers together, in MB (HUBGUARD_IMPORT_HEAP_MB): one
@@ -28,8 +28,7 @@ const MAX_PROBLEMS = 1000;
 
 /** Where validated records go on the main thread (the store, inside one transaction). */
 export interface RowSink {
-  /** Validated records of one kind; `keys[i]` is the natural key of `records[i]`. */
-  rows(kind: RecordKindName, records: object[], keys: string[], merge?: readonly string[], newerBy?: string): Promise<void>;
+  rows(kind: RecordKindName, batch: RecordBatch, merge?: readonly string[], newerBy?: string): Promise<void>;
   existing(kind: RecordKindName, keys: string[]): Promise<Map<string, string>>;
 }
 
@@ -67,7 +66,14 @@ type Outcome = { result: ImportResult } | { problems: Problem[] } | { error: Err
 export async function runImportInWorker(
   paths: string[] | ImportPlan,
   sink: RowSink,
-  opts: { customer?: string; onProgress?: (p: ImportProgress) => void; /** Readers to use whatever the size. */ readers?: number } = {},
+  opts: {
+    customer?: string;
+    onProgress?: (p: ImportProgress) => void;
+    /** Readers to use whatever the size. */
+    readers?: number;
+    /** Readers send JSON rather than objects (see RecordBatch). */
+    json?: boolean;
+  } = {},
 ): Promise<ImportResult> {
   const plan = Array.isArray(paths) ? await planImport(paths) : paths;
   const bytes = planBytes(plan);
@@ -81,6 +87,7 @@ export async function runImportInWorker(
           files: files.map((p) => ({ file: p.file, importer: p.importer.name, order: p.order })),
           customer: opts.customer,
           parallel: shards.length > 1,
+          json: opts.json ?? false,
         } satisfies WorkerStart,
         resourceLimits: {
           maxYoungGenerationSizeMb: READER_YOUNG_MB,
@@ -133,7 +140,7 @@ export async function runImportInWorker(
         const post = (msg: ToWorker) => workers[i]!.postMessage(msg);
         switch (m.type) {
           case 'rows':
-            await sink.rows(m.kind, m.records, m.keys, m.merge, m.newerBy);
+            await sink.rows(m.kind, m.batch, m.merge, m.newerBy);
             post({ type: 'ack' });
             return;
           case 'existing':
