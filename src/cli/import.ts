@@ -48,8 +48,6 @@ export async function importPaths(
         },
         {
           customer: opts.customer,
-          // PostgreSQL's server needs the cores the writing thread would spend serializing.
-          json: tx.dialect === 'postgres',
           onProgress: (p) => bar.update(p.bytesDone, p.bytesTotal, p.records, 'records'),
         },
       );

@@ -62,23 +62,32 @@ describe('shardPlan', () => {
 });
 
 describe('runImportInWorker', () => {
-  it('sends the same records as JSON as it does as objects, with the tenants', async () => {
-    const objects = rowSink();
-    const json = rowSink();
-    const tenants = new Map<string, string>();
-    const inner = json.sink.rows;
-    json.sink.rows = async (kind, batch, ...rest) => {
-      if (!('json' in batch)) throw new Error('expected JSON');
-      batch.keys.forEach((k, i) => tenants.set(`${kind}/${k}`, batch.tenants[i]!));
-      return inner(kind, batch, ...rest);
+  it('sends records as objects while the writer keeps up, and as JSON with their tenants while batches queue up', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hg-batches-'));
+    const orgs = Array.from({ length: 6000 }, (_, i) => `org-${i},Org ${i},customer`);
+    await writeFile(join(dir, 'organizations.csv'), ['id,name,kind', ...orgs].join('\n'));
+    const kinds = (sink: ReturnType<typeof rowSink>, delayMs: number) => {
+      const seen: string[] = [];
+      const inner = sink.sink.rows;
+      sink.sink.rows = async (kind, batch, ...rest) => {
+        seen.push('records' in batch ? 'objects' : 'json');
+        if ('json' in batch) batch.keys.forEach((k, i) => expect(batch.tenants[i]).toBe(k));
+        await new Promise((r) => setTimeout(r, delayMs));
+        return inner(kind, batch, ...rest);
+      };
+      return seen;
     };
-    await runImportInWorker([EXAMPLE], objects.sink, { readers: 1 });
-    await runImportInWorker([EXAMPLE], json.sink, { readers: 1, json: true });
-    expect([...json.rows].sort()).toEqual([...objects.rows].sort());
-    for (const [at, data] of json.rows) {
-      const rec = JSON.parse(data) as { id: string; tenant?: string };
-      expect(tenants.get(at)).toBe(at.startsWith('organization/') ? rec.id : rec.tenant);
-    }
+    const fast = rowSink();
+    const slow = rowSink();
+    const fastKinds = kinds(fast, 0);
+    const slowKinds = kinds(slow, 200);
+    await runImportInWorker([dir], fast.sink, { readers: 1 });
+    await runImportInWorker([dir], slow.sink, { readers: 1 });
+    expect(fastKinds[0]).toBe('objects');
+    expect(slowKinds[0]).toBe('objects');
+    expect(slowKinds.slice(3)).toEqual(slowKinds.slice(3).map(() => 'json'));
+    expect(slow.rows.size).toBe(6000);
+    expect([...slow.rows].sort()).toEqual([...fast.rows].sort());
   });
 });
 

@@ -71,8 +71,6 @@ export async function runImportInWorker(
     onProgress?: (p: ImportProgress) => void;
     /** Readers to use whatever the size. */
     readers?: number;
-    /** Readers send JSON rather than objects (see RecordBatch). */
-    json?: boolean;
   } = {},
 ): Promise<ImportResult> {
   const plan = Array.isArray(paths) ? await planImport(paths) : paths;
@@ -87,7 +85,6 @@ export async function runImportInWorker(
           files: files.map((p) => ({ file: p.file, importer: p.importer.name, order: p.order })),
           customer: opts.customer,
           parallel: shards.length > 1,
-          json: opts.json ?? false,
         } satisfies WorkerStart,
         resourceLimits: {
           maxYoungGenerationSizeMb: READER_YOUNG_MB,

@@ -8,16 +8,16 @@ export interface WorkerStart {
   customer?: string;
   /** True when other readers read the rest of the import at the same time. */
   parallel: boolean;
-  /** Send records as JSON, serialized by the reader, instead of as objects (see RecordBatch). */
-  json: boolean;
 }
 
 /**
  * Validated records of one kind from a reader; `keys[i]` is the natural key of
- * record i. Records go as objects, which the writing thread serializes, when it
- * has time to spare (SQLite: measured about 7 % faster on the 5,000-customer
- * demo); as JSON when the reader has (PostgreSQL, whose server needs the cores:
- * objects were about 15 % slower there).
+ * record i. Whichever side is the slower one is spared the serializing: records
+ * go as objects, which the writing thread turns into JSON, while it keeps up
+ * with the reader, and as JSON, serialized by the reader, while batches queue up
+ * for the writer. (On the 5,000-customer demo, objects alone were about 7 %
+ * faster into SQLite and JSON alone about 15 % faster into PostgreSQL, whose
+ * server needs the cores.)
  */
 export type RecordBatch = { keys: string[]; records: object[] } | { keys: string[]; tenants: string[]; json: string[] };
 

@@ -15,6 +15,12 @@ const port = parentPort!;
 const start = workerData as WorkerStart;
 /** Batches the main thread may hold unacknowledged: bounds memory when the database is the slower side. */
 const MAX_IN_FLIGHT = 8;
+/**
+ * With this many batches unacknowledged the writer is the slower side, so the
+ * reader serializes the next batch itself; below it, the reader is the slower
+ * side and leaves that to the writer (see RecordBatch).
+ */
+const JSON_IN_FLIGHT = 2;
 
 let nextId = 1;
 const waiting = new Map<number, (value: unknown) => void>();
@@ -59,7 +65,7 @@ const flush = async () => {
 /** Adds records to the batch being built, with their keys (given by the run, else computed). */
 const send = async (kind: RecordKindName, records: object[], keys?: readonly string[], merge?: readonly string[], newerBy?: string) => {
   if (pending && (pending.kind !== kind || pending.merge !== merge || pending.newerBy !== newerBy)) await flush();
-  const batch = (pending ??= { kind, merge, newerBy, batch: start.json ? { keys: [], tenants: [], json: [] } : { keys: [], records: [] } }).batch;
+  const batch = (pending ??= { kind, merge, newerBy, batch: inFlight >= JSON_IN_FLIGHT ? { keys: [], tenants: [], json: [] } : { keys: [], records: [] } }).batch;
   const key = recordKind(kind).key;
   for (let i = 0; i < records.length; i++) {
     const rec = records[i] as Record<string, unknown>;
