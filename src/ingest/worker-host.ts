@@ -78,13 +78,15 @@ export async function runImportInWorker(
   const shards = shardPlan(plan.files, opts.readers ?? (bytes >= PARALLEL_MIN_BYTES ? readerCount() : 1));
   // From TypeScript sources (tsx, tests) a reader boots through a shim that registers tsx.
   const url = new URL(import.meta.url.endsWith('.ts') ? './worker-boot.mjs' : './worker.js', import.meta.url);
+  const written = shards.map(() => new Int32Array(new SharedArrayBuffer(4)));
   const workers = shards.map(
-    (files) =>
+    (files, i) =>
       new Worker(url, {
         workerData: {
           files: files.map((p) => ({ file: p.file, importer: p.importer.name, order: p.order })),
           customer: opts.customer,
           parallel: shards.length > 1,
+          written: written[i]!.buffer as SharedArrayBuffer,
         } satisfies WorkerStart,
         resourceLimits: {
           maxYoungGenerationSizeMb: READER_YOUNG_MB,
@@ -138,6 +140,7 @@ export async function runImportInWorker(
         switch (m.type) {
           case 'rows':
             await sink.rows(m.kind, m.batch, m.merge, m.newerBy);
+            Atomics.add(written[i]!, 0, 1);
             post({ type: 'ack' });
             return;
           case 'existing':

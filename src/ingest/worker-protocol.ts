@@ -8,6 +8,8 @@ export interface WorkerStart {
   customer?: string;
   /** True when other readers read the rest of the import at the same time. */
   parallel: boolean;
+  /** One Int32 the main thread adds 1 to whenever it has written a batch of this reader's. */
+  written: SharedArrayBuffer;
 }
 
 /**

@@ -16,11 +16,19 @@ const start = workerData as WorkerStart;
 /** Batches the main thread may hold unacknowledged: bounds memory when the database is the slower side. */
 const MAX_IN_FLIGHT = 8;
 /**
- * With this many batches unacknowledged the writer is the slower side, so the
- * reader serializes the next batch itself; below it, the reader is the slower
- * side and leaves that to the writer (see RecordBatch).
+ * With this many batches sent and not yet written the writer is the slower side,
+ * so the reader serializes the next batch itself; below it, the reader is the
+ * slower side and leaves that to the writer (see RecordBatch).
  */
-const JSON_IN_FLIGHT = 2;
+const JSON_BACKLOG = 2;
+/** Batches sent, and (shared with the main thread, which counts them as it writes them) batches written. */
+let sent = 0;
+const written = new Int32Array(start.written);
+/**
+ * The writer's backlog as of now. Read from shared memory, not from the 'ack'
+ * messages: a busy reader handles those only when it next waits for input.
+ */
+const backlog = () => sent - Atomics.load(written, 0);
 
 let nextId = 1;
 const waiting = new Map<number, (value: unknown) => void>();
@@ -59,13 +67,14 @@ const flush = async () => {
   pending = undefined;
   while (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => (drained = r));
   inFlight++;
+  sent++;
   port.postMessage({ type: 'rows', kind, batch, merge, newerBy } satisfies FromWorker);
 };
 
 /** Adds records to the batch being built, with their keys (given by the run, else computed). */
 const send = async (kind: RecordKindName, records: object[], keys?: readonly string[], merge?: readonly string[], newerBy?: string) => {
   if (pending && (pending.kind !== kind || pending.merge !== merge || pending.newerBy !== newerBy)) await flush();
-  const batch = (pending ??= { kind, merge, newerBy, batch: inFlight >= JSON_IN_FLIGHT ? { keys: [], tenants: [], json: [] } : { keys: [], records: [] } }).batch;
+  const batch = (pending ??= { kind, merge, newerBy, batch: backlog() >= JSON_BACKLOG ? { keys: [], tenants: [], json: [] } : { keys: [], records: [] } }).batch;
   const key = recordKind(kind).key;
   for (let i = 0; i < records.length; i++) {
     const rec = records[i] as Record<string, unknown>;
