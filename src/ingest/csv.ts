@@ -49,6 +49,12 @@ export function* csvRecords(
   const n = text.length;
   let i = 0;
   let line = opts.startLine ?? 1;
+  // Where the next comma, line feed, carriage return and quote are, found with indexOf (much
+  // faster than testing every character) and kept until the scan passes them.
+  let nextComma = -1;
+  let nextLf = -1;
+  let nextCr = -1;
+  let nextQuote = -1;
   const stop = (at: number, atLine: number) => {
     if (opts.resume) {
       opts.resume.offset = at;
@@ -92,13 +98,12 @@ export function* csvRecords(
           throw new HubguardError('HG_ERR_CSV', 'unexpected character after a closing quote', { file, line });
         }
       } else {
-        let j = i;
-        while (j < n) {
-          const c = text.charCodeAt(j);
-          if (c === 44 || c === 10 || c === 13) break;
-          if (c === 34) throw new HubguardError('HG_ERR_CSV', 'quote inside an unquoted field', { file, line });
-          j++;
-        }
+        if (nextComma < i) nextComma = nextOf(text, ',', i);
+        if (nextLf < i) nextLf = nextOf(text, '\n', i);
+        if (nextCr < i) nextCr = nextOf(text, '\r', i);
+        if (nextQuote < i) nextQuote = nextOf(text, '"', i);
+        const j = Math.min(nextComma, nextLf, nextCr);
+        if (nextQuote < j) throw new HubguardError('HG_ERR_CSV', 'quote inside an unquoted field', { file, line });
         cell = text.slice(i, j);
         if (cell.length) blank = false;
         i = j;
@@ -125,6 +130,12 @@ export function* csvRecords(
     yield { line: startLine, cells };
   }
   stop(i, line);
+}
+
+/** The index of the next `ch` at or after `from`, or the text's length when there is none. */
+function nextOf(text: string, ch: string, from: number): number {
+  const at = text.indexOf(ch, from);
+  return at === -1 ? text.length : at;
 }
 
 /** Quotes a value for CSV when it needs it. */
