@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { allTenants } from '../core/index.js';
-import { openDatabase } from './db.js';
+import { describeError, openDatabase } from './db.js';
 import { Repository } from './repository.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hubguard-db-'));
@@ -72,5 +72,12 @@ describe('openDatabase', () => {
 
   it('refuses an unsupported URL scheme as a configuration error', async () => {
     await expect(openDatabase('mysql://root@localhost/hg')).rejects.toMatchObject({ code: 'HG_ERR_CONFIG' });
+  });
+});
+
+describe('describeError', () => {
+  it('says why a SQLite file is busy and what to do', () => {
+    const busy = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    expect(describeError(busy)).toMatch(/^database is locked: another process is writing to it .*try again when it has finished$/);
   });
 });

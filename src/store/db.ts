@@ -76,6 +76,8 @@ function openSqlite(path: string): Database {
     throw new HubguardError('HG_ERR_DB', `cannot open SQLite database ${path}: ${describeError(e)}`, undefined, { cause: e });
   }
   try {
+    // Wait out another process's write lock for a while before reporting the file busy.
+    raw.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
     // 16 KiB pages for a new file (an existing one keeps its own): records are JSON of a
     // few hundred bytes, and a bulk import of a million of them writes and commits about
     // 1.6x faster than with 4 KiB pages (measured; 32 and 64 KiB are slower again).
@@ -85,7 +87,6 @@ function openSqlite(path: string): Database {
     if (path !== ':memory:') walMode(raw);
     raw.pragma('synchronous = NORMAL');
     raw.pragma('foreign_keys = ON');
-    raw.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
     // The default 2 MB page cache thrashes once tables pass a few hundred thousand
     // rows: 128 MB (used only as needed) doubles bulk import speed at a million rows.
     raw.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
@@ -145,6 +146,7 @@ export function describeError(e: unknown): string {
   }
   if (e instanceof Error) {
     const code = (e as { code?: unknown }).code;
+    if (code === 'SQLITE_BUSY') return `${e.message}: another process is writing to it (a large import holds the file until it commits); try again when it has finished`;
     const text = e.message || (typeof code === 'string' ? code : e.name);
     return redactUrl(text);
   }
