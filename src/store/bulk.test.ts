@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -125,6 +126,31 @@ describe('bulk writes on SQLite', () => {
       expect(other.prepare('select count(*) as n from organizations').get()).toEqual({ n: 2 });
       other.close();
       await database.close();
+    });
+
+    it('leave nothing behind when the process dies half-way: the next open rolls back and returns to WAL', async () => {
+      const { database } = await open();
+      await database.close();
+      // A process that writes in a bulk transaction and dies before it commits.
+      const script = join(dir, 'die.mts');
+      writeFileSync(script, [
+        `import { openDatabase } from ${JSON.stringify(join(import.meta.dirname, 'db.ts'))};`,
+        `import { Repository } from ${JSON.stringify(join(import.meta.dirname, 'repository.ts'))};`,
+        `const repo = new Repository(await openDatabase(${JSON.stringify(database.where)}));`,
+        `await repo.transaction(async (t) => {`,
+        `  const orgs = Array.from({ length: 20000 }, (_, i) => ({ id: 'o' + i, name: 'Org ' + i, kind: 'customer' }));`,
+        `  await t.upsertRecords({ kind: 'all', actor: 'test' }, 'organization', orgs);`,
+        `  process.kill(process.pid, 'SIGKILL');`,
+        `}, { bulk: true });`,
+      ].join('\n'));
+      const child = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8' });
+      expect(child.signal, child.stderr).toBe('SIGKILL');
+      expect(existsSync(`${database.where}-journal`)).toBe(true);
+      const again = await openDatabase(database.where);
+      expect(again.raw!.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(again.raw!.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(await new Repository(again).countRecords(allTenants('test'), 'organization')).toBe(1);
+      await again.close();
     });
 
     it('let the file be opened while they run', async () => {
